@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# duet - host Makefile: set-up, build, boot and test. `make help` lists
+# the targets. (Inside the kernel tree, drivers/misc/duet/Kbuild is used
+# instead of this file.)
+
+DUET_CACHE	?= /var/cache/duet
+DUET_HOST_TOOLS	?= 0
+DUET_FLAVOR	?= lab
+DUET_ACCEL	?= tcg
+DUET_CPU	?= max
+export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT
+
+.PHONY: help deps toolchain kernel demo check run shell clean-cache
+
+help:
+	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
+	@echo
+	@echo '  make demo      set everything up, boot, load both modules, show them'
+	@echo '  make check     the test suite: builds, boots, prints TAP and a summary'
+	@echo '  make run SCRIPT=path [FILES=dir]'
+	@echo '                 boot, copy dir in, run the script there, return its status'
+	@echo '  make shell     an interactive guest shell (Ctrl-A X quits)'
+	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
+	@echo '  make deps      only the host packages (qemu, debootstrap, cpio)'
+	@echo '  make clean-cache  delete $(DUET_CACHE) (the next build is cold)'
+	@echo
+	@echo 'Settings (make VAR=value): DUET_CACHE=$(DUET_CACHE)'
+	@echo '  DUET_HOST_TOOLS=1 build with the host toolchain instead of a trixie root'
+	@echo '  DUET_ACCEL=tcg|kvm (kvm only if a probe boot works)  DUET_CPU=$(DUET_CPU)'
+	@echo '  DUET_FLAVOR=lab|debug  DUET_TIMEOUT=seconds per boot'
+
+deps:
+	@sh scripts/deps.sh
+
+toolchain: deps
+	@sh scripts/toolchain.sh
+
+kernel:
+	@sh scripts/prepare.sh
+
+demo: kernel
+	@sh scripts/boot.sh guest/demo.sh
+
+check:
+	@sh scripts/check.sh
+
+run: kernel
+	@test -n "$(SCRIPT)" || { echo 'usage: make run SCRIPT=path [FILES=dir]' >&2; exit 2; }
+	@sh scripts/boot.sh "$(SCRIPT)" $(if $(FILES),"$(FILES)")
+
+shell: kernel
+	@sh scripts/boot.sh --shell
+
+clean-cache:
+	rm -rf "$(DUET_CACHE)"

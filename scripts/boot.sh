@@ -1,0 +1,76 @@
+#!/bin/sh
+# boot.sh - boot the duet guest and run one script in it.
+#
+# Usage: boot.sh [--shell] [--timeout SECONDS] [SCRIPT [FILES]]
+#
+# Boots the kernel of $DUET_FLAVOR (lab by default) with the base initramfs
+# (busybox, both modules installed, none loaded), adds SCRIPT as
+# /duet-run/script and the files of the directory FILES under
+# /duet-run/files, runs the script there (its working directory) and exits
+# with the script's status. --shell gives an interactive shell instead.
+# Output streams as it comes; every boot has a time limit.
+. "$(dirname "$0")/lib.sh"
+
+shell=0
+timeout=${DUET_TIMEOUT:-600}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--shell) shell=1 ;;
+	--timeout) timeout=$2; shift ;;
+	*) break ;;
+	esac
+	shift
+done
+script=${1:-}
+files=${2:-}
+[ "$shell" = 1 ] || [ -n "$script" ] || die "usage: boot.sh [--shell] [--timeout S] SCRIPT [FILES]"
+[ -z "$script" ] || [ -f "$script" ] || die "SCRIPT=$script: no such file"
+[ -z "$files" ] || [ -d "$files" ] || die "FILES=$files: not a directory"
+
+flavor=${DUET_FLAVOR:-lab}
+kdir=$(kernel_dir "$flavor")
+kernel=$kdir/build/arch/x86/boot/bzImage
+if [ ! -f "$kernel" ] || [ ! -f "$kdir/initramfs.cpio" ]; then
+	die "no $flavor kernel built yet: run 'make kernel' (or 'make demo') first"
+fi
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 is missing: 'make deps' installs it"
+
+# The run's own files go into a second cpio archive appended to the base
+# one; the kernel unpacks both. Everything lives in a temporary directory.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-boot.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$tmp/root/duet-run/files"
+[ -z "$script" ] || cp "$script" "$tmp/root/duet-run/script"
+[ -z "$files" ] || cp -R "$files/." "$tmp/root/duet-run/files/"
+(cd "$tmp/root" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/run.cpio"
+cat "$kdir/initramfs.cpio" "$tmp/run.cpio" >"$tmp/initrd"
+
+accel=${DUET_ACCEL:-tcg}
+cpu=${DUET_CPU:-max}
+mem=${DUET_MEM:-1024}
+if [ "$accel" = kvm ] && ! sh "$TOP/scripts/probe-kvm.sh" "$kernel"; then
+	msg "KVM does not boot this kernel here; using TCG"
+	accel=tcg
+fi
+set -- -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" -no-reboot \
+	-kernel "$kernel" -initrd "$tmp/initrd" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+cmdline="console=ttyS0 panic=-1 ${DUET_CMDLINE:-}"
+if [ "$shell" = 1 ]; then
+	msg "booting the $flavor kernel ($accel, -cpu $cpu); Ctrl-A X quits QEMU"
+	qemu-system-x86_64 "$@" -nographic -append "$cmdline quiet duet.mode=shell" || true
+	exit 0
+fi
+
+set +e
+timeout -k 5 "$timeout" qemu-system-x86_64 "$@" -display none -monitor none \
+	-serial stdio -append "$cmdline quiet duet.mode=run" </dev/null
+rc=$?
+set -e
+case $rc in
+124 | 137) die "the guest did not finish within $timeout s (DUET_TIMEOUT=seconds sets the limit)" ;;
+0) die "the guest stopped without reporting a status (a kernel panic? see the log above)" ;;
+esac
+exit $((rc >> 1))

@@ -1,0 +1,76 @@
+#!/bin/sh
+# build-kernel.sh FLAVOR - configure and build the kernel and the duet
+# modules; runs inside the toolchain root (or on the host with host tools).
+#
+# $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
+# stage/ (modules_install) and build.log. Each step is skipped when done:
+# the tree is unpacked and configured once; `make` itself is incremental,
+# so a module edit rebuilds only that module.
+set -eu
+flavor=$1
+work=$DUET_WORK
+src=$work/src
+out=$work/build
+say() { printf '%s\n' "duet:   $*" >&2; }
+fail() { printf '%s\n' "duet: error: $*" >&2; exit 1; }
+kmake() { make -C "$src" O="$out" LLVM=1 "$@"; }
+
+if [ ! -f "$src/Makefile" ]; then
+	set -- /usr/src/linux-source-*.tar.xz
+	tarball=$1
+	[ -f "$tarball" ] || fail "no /usr/src/linux-source-*.tar.xz: install linux-source-7.3"
+	say "unpacking $tarball"
+	rm -rf "$src" "$work/unpack"
+	mkdir -p "$work/unpack"
+	tar -xJf "$tarball" -C "$work/unpack"
+	mv "$work/unpack"/linux-source-* "$src"
+	rmdir "$work/unpack"
+fi
+sh "$DUET_SRC/scripts/overlay.sh" "$src"
+
+if [ ! -f "$out/.config" ]; then
+	mkdir -p "$out"
+	if ! kmake rustavailable >"$work/rustavailable.log" 2>&1; then
+		cat "$work/rustavailable.log" >&2
+		fail "the Rust toolchain does not meet Linux's minimums (rustc >= 1.85 with rust-src, bindgen >= 0.71.1, LLVM >= 17); without DUET_HOST_TOOLS=1 duet builds its own"
+	fi
+	say "configuring: tinyconfig + config/lab.config${flavor#lab}"
+	kmake tinyconfig >/dev/null
+	frags="$DUET_SRC/config/lab.config"
+	[ "$flavor" = lab ] || frags="$frags $DUET_SRC/config/$flavor.config"
+	# shellcheck disable=SC2086 # a list of paths
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" $frags >/dev/null
+	kmake olddefconfig >/dev/null
+	# Every line of the fragments must have survived Kconfig.
+	# shellcheck disable=SC2086
+	missing=$(grep -h '^CONFIG_' $frags | while read -r line; do
+		grep -qxF "$line" "$out/.config" || echo "$line"
+	done)
+	if [ -n "$missing" ]; then
+		mv "$out/.config" "$out/.config.rejected"
+		fail "Kconfig dropped these fragment lines (a missing dependency?): $missing"
+	fi
+fi
+
+# Build with a rough percentage: count the build's lines against the
+# count of the last full build (or a first guess).
+total=$(cat "$work/build-lines" 2>/dev/null || echo 2400)
+say "building (LLVM=1, -j$(nproc)); full log in $work/build.log"
+rm -f "$work/build.rc"
+{ kmake -j"$(nproc)" 2>&1 || echo $? >"$work/build.rc"; } | tee "$work/build.log" |
+	awk -v total="$total" -v steps="$work/build-steps" '
+	/^  [A-Z]/ { n++; p = int(100 * n / total); if (p > 99) p = 99
+		if (p >= last + 5) { last = p - p % 5
+			printf "duet:   kernel build: %d%% (%d steps)\n", last, n > "/dev/stderr"; fflush("/dev/stderr") } }
+	END { print n + 0 > steps }'
+if [ -f "$work/build.rc" ]; then
+	grep -n -B2 -A8 'error:\|Error ' "$work/build.log" | tail -n 40 >&2
+	fail "the kernel build failed; full log: $work/build.log"
+fi
+# Only a build that did most of the work is a fair measure of the next one.
+steps=$(cat "$work/build-steps")
+[ "$steps" -gt 1000 ] && echo "$steps" >"$work/build-lines"
+
+rm -rf "$work/stage"
+kmake INSTALL_MOD_PATH="$work/stage" modules_install >/dev/null
+say "built $(cat "$out/include/config/kernel.release"): $(cd "$work/stage" && find . -name 'duet_*.ko' | sort | tr '\n' ' ')"

@@ -1,0 +1,23 @@
+#!/bin/sh
+# guest-image.sh - build the guest's static tools and the base initramfs;
+# runs inside the toolchain root after build-kernel.sh.
+#
+# $DUET_WORK/initramfs.cpio holds busybox, /init, the tools of guest/ and
+# the modules under /lib/modules/<release> (with modules.dep, so modprobe
+# resolves dependencies). boot.sh appends the files of each run to it.
+set -eu
+work=$DUET_WORK
+img=$work/initramfs
+rm -rf "$img"
+mkdir -p "$img/bin" "$img/dev" "$img/proc" "$img/sys" "$img/tmp" "$img/lib"
+cp /bin/busybox "$img/bin/busybox"
+ln -s busybox "$img/bin/sh"
+cp "$DUET_SRC/guest/init" "$img/init"
+chmod 755 "$img/init"
+for c in "$DUET_SRC"/guest/*.c; do
+	gcc -static -O2 -Wall -Werror -o "$img/bin/$(basename "$c" .c)" "$c"
+done
+cp -a "$work/stage/lib/modules" "$img/lib/"
+mknod -m 600 "$img/dev/console" c 5 1
+(cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.cpio"
+rm -rf "$img"

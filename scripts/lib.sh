@@ -1,0 +1,95 @@
+# shellcheck shell=sh
+# lib.sh - helpers shared by the duet host scripts (sourced, not run).
+#
+# Every script starts with:  . "$(dirname "$0")/lib.sh"
+# Settings come from the environment (the Makefile exports them):
+#   DUET_CACHE       cache directory for the toolchain root and kernel builds
+#   DUET_HOST_TOOLS  1 = build with the host's own tools instead of the trixie root
+
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+DUET_CACHE=${DUET_CACHE:-/var/cache/duet}
+DUET_HOST_TOOLS=${DUET_HOST_TOOLS:-0}
+DUET_SUITE=trixie
+DUET_MIRROR=${DUET_MIRROR:-http://deb.debian.org/debian}
+
+msg() { printf '%s\n' "duet: $*" >&2; }
+die() { printf '%s\n' "duet: error: $*" >&2; exit 1; }
+
+# step N TOTAL TEXT - announce step N of TOTAL of a long job.
+step() { printf '%s\n' "duet: [$1/$2] $3" >&2; }
+
+# key FILE... - a short hash of the contents of the named files.
+key() { cat "$@" | sha256sum | cut -c1-16; }
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die "$1 needs root (it uses chroot and mounts): run 'sudo make ...'"
+}
+
+# The toolchain root is keyed by the script and package list that make it.
+toolchain_dir() {
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		echo /
+	else
+		echo "$DUET_CACHE/root-$DUET_SUITE-$(key "$TOP/scripts/toolchain.sh")"
+	fi
+}
+
+# in_root DIR CMD... - run CMD inside the toolchain root ($DUET_ROOT if set)
+# with the checkout
+# seen at /duet and DIR (a kernel work directory in the cache) at /work.
+# The mounts live in a private mount namespace, so they vanish when CMD
+# ends, whether it succeeds, fails or is interrupted.
+in_root() {
+	_dir=$1
+	shift
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		env DUET_SRC="$TOP" DUET_WORK="$_dir" "$@"
+		return
+	fi
+	_root=${DUET_ROOT:-$(toolchain_dir)}
+	mkdir -p "$_root/duet" "$_root/work"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --propagation private -- sh -euc '
+		r=$1 src=$2 dir=$3
+		shift 3
+		mount --rbind /dev "$r/dev"
+		mount -t proc proc "$r/proc"
+		mount --bind "$src" "$r/duet"
+		mount --bind "$dir" "$r/work"
+		cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
+		exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+			PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+			DUET_SRC=/duet DUET_WORK=/work "$@"
+	' sh "$_root" "$TOP" "$_dir" "$@"
+}
+
+# kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug), keyed
+# by the toolchain's versions, the config fragments and the overlay script.
+kernel_dir() {
+	_frags=$TOP/config/lab.config
+	[ "$1" = lab ] || _frags="$_frags $TOP/config/$1.config"
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		_versions=$(mktemp)
+		{ rustc --version; bindgen --version; clang --version | head -n 1; } >"$_versions"
+	else
+		_versions=$(toolchain_dir)/duet-versions.txt
+	fi
+	# shellcheck disable=SC2086 # a list of paths
+	echo "$DUET_CACHE/kernel-$1-$(key "$_versions" $_frags "$TOP/scripts/overlay.sh")"
+	[ "$DUET_HOST_TOOLS" = 1 ] && rm -f "$_versions"
+	return 0
+}
+
+# root_script DIR NAME ARGS... - run scripts/NAME of the checkout inside the
+# toolchain root (see in_root).
+root_script() {
+	_dir=$1 _name=$2
+	shift 2
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		in_root "$_dir" sh "$TOP/scripts/$_name" "$@"
+	else
+		in_root "$_dir" sh "/duet/scripts/$_name" "$@"
+	fi
+}

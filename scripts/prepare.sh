@@ -1,0 +1,29 @@
+#!/bin/sh
+# prepare.sh [FLAVOR] - everything before a boot, each step skipped when
+# its result is in the cache: host packages, toolchain root, kernel and
+# modules, guest image. FLAVOR is lab (default) or debug.
+. "$(dirname "$0")/lib.sh"
+flavor=${1:-${DUET_FLAVOR:-lab}}
+[ -f "$TOP/config/$flavor.config" ] || die "no kernel flavor '$flavor' (config/$flavor.config)"
+
+step 1 4 "host packages"
+sh "$TOP/scripts/deps.sh"
+mkdir -p "$DUET_CACHE"
+# One build at a time per cache: a second `make` waits here.
+exec 9>"$DUET_CACHE/.lock"
+flock -n 9 || { msg "waiting for another duet build using $DUET_CACHE"; flock 9; }
+
+step 2 4 "toolchain root (Debian $DUET_SUITE)"
+sh "$TOP/scripts/toolchain.sh"
+if [ "$DUET_HOST_TOOLS" != 1 ]; then
+	sed 's/^/duet:   /' "$(toolchain_dir)/duet-versions.txt" >&2
+fi
+
+step 3 4 "$flavor kernel and modules"
+kdir=$(kernel_dir "$flavor")
+mkdir -p "$kdir"
+root_script "$kdir" build-kernel.sh "$flavor"
+
+step 4 4 "guest image"
+root_script "$kdir" guest-image.sh
+msg "ready: $kdir"

@@ -1,0 +1,32 @@
+#!/bin/sh
+# harness.sh - host test of `make run`: the guest's exit status comes back,
+# the script sees the files of FILES in its working directory, and nothing
+# is left behind. Prints TAP verdicts.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-harness.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/files" "$tmp/scratch"
+token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+echo "$token" >"$tmp/files/token"
+printf 'exit 0\n' >"$tmp/exit0.sh"
+printf 'exit 3\n' >"$tmp/exit3.sh"
+# shellcheck disable=SC2016 # expanded in the guest
+printf '[ "$(pwd)" = /duet-run/files ] && [ "$(cat token)" = %s ]\n' "$token" >"$tmp/files.sh"
+
+# run SCRIPT [FILES] - make run, quietly, with its own TMPDIR; prints status.
+run() {
+	TMPDIR=$tmp/scratch make -s -C "$top" run SCRIPT="$1" ${2:+FILES="$2"} \
+		>"$tmp/run.log" 2>&1
+	echo $?
+}
+tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$tmp/run.log"; fi; }
+
+rc=$(run "$tmp/exit0.sh")
+tap "$([ "$rc" = 0 ]; echo $?)" "make run returns 0 when the script exits 0 (got $rc)"
+rc=$(run "$tmp/exit3.sh")
+tap "$([ "$rc" = 3 ]; echo $?)" "make run returns 3 when the script exits 3 (got $rc)"
+rc=$(run "$tmp/files.sh" "$tmp/files")
+tap "$([ "$rc" = 0 ]; echo $?)" "the script runs in the FILES directory and sees its files (got $rc)"
+left=$(ls -A "$tmp/scratch")
+tap "$([ -z "$left" ]; echo $?)" "make run leaves no temporary files behind${left:+ (left: $left)}"

@@ -1,0 +1,52 @@
+#!/bin/sh
+# lifecycle.sh - guest test: loading, dependencies, params and unloading of
+# both modules (busybox modprobe/rmmod/lsmod/modinfo). Prints TAP.
+n=0
+fails=0
+# t DESCRIPTION COMMAND... - one verdict: ok if COMMAND succeeds.
+t() {
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/tmp/t.out 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/#   /' /tmp/t.out
+		fails=$((fails + 1))
+	fi
+}
+loaded() { grep -q "^$1 " /proc/modules; }
+not() { ! "$@"; }
+chardev() { [ -c "$1" ]; }
+used_by() { grep -q "^$1 [0-9]* [1-9][0-9]* .*$2," /proc/modules; }
+log_has() { dmesg | grep -q "$1"; }
+digest_of() { dmesg | sed -n "s/^.*$1: registered .*digest of \"duet\" \([0-9a-f]*\).*/\1/p" | tail -n 1; }
+same_digest() { c=$(digest_of duet_c); r=$(digest_of duet_rust); [ -n "$c" ] && [ "$c" = "$r" ]; }
+
+echo "TAP version 13"
+t "no duet module is loaded at boot" not loaded duet_c
+t "modprobe duet_rust succeeds" modprobe duet_rust
+t "modprobe duet_rust pulled in duet_c" loaded duet_c
+t "/proc/modules: duet_c is used by duet_rust" used_by duet_c duet_rust
+t "/dev/duet-c is a character device" chardev /dev/duet-c
+t "/dev/duet-rust is a character device" chardev /dev/duet-rust
+t "duet_rust called duet_digest() through the bindings" same_digest
+t "rmmod duet_c is refused while duet_rust uses it" not rmmod duet_c
+t "duet_c is still loaded after the refused rmmod" loaded duet_c
+t "rmmod duet_rust succeeds" rmmod duet_rust
+t "rmmod duet_c succeeds once duet_rust is gone" rmmod duet_c
+t "modinfo duet_c lists the capacity param" sh -c 'modinfo duet_c | grep -q "parm:.*capacity"'
+t "modinfo duet_rust lists the capacity param" sh -c 'modinfo duet_rust | grep -q "parm:.*capacity"'
+t "modinfo duet_rust depends on duet_c" sh -c 'modinfo duet_rust | grep -q "depends:.*duet_c"'
+t "duet_c rejects capacity=63" not modprobe duet_c capacity=63
+t "... and logs the param and its range" log_has "duet_c: capacity=63 is out of range \[64, 1048576\]"
+t "duet_rust rejects capacity=1048577" not modprobe duet_rust capacity=1048577
+t "... and logs the param and its range" log_has "duet_rust: capacity=1048577 is out of range \[64, 1048576\]"
+t "duet_c takes capacity=8192" modprobe duet_c capacity=8192
+t "duet_c shows capacity=8192 in sysfs" grep -qx 8192 /sys/module/duet_c/parameters/capacity
+t "duet_rust takes capacity=65536" modprobe duet_rust capacity=65536
+t "duet_rust logged capacity 65536" log_has "duet_rust: registered /dev/duet-rust (capacity 65536"
+t "both unload in dependency order (modprobe -r)" sh -c 'modprobe -r duet_rust && modprobe -r duet_c && ! grep -q ^duet_ /proc/modules'
+echo "1..$n"
+[ "$fails" = 0 ]
