@@ -64,13 +64,24 @@ if [ "$shell" = 1 ]; then
 	exit 0
 fi
 
+# The script's output has a serial port of its own (ttyS1 -> stdout); the
+# kernel console (ttyS0) goes to a log, shown when the guest fails.
+log=${DUET_CONSOLE_LOG:-$tmp/console.log}
 set +e
 timeout -k 5 "$timeout" qemu-system-x86_64 "$@" -display none -monitor none \
-	-serial stdio -append "$cmdline quiet duet.mode=run" </dev/null
+	-serial file:"$log" -serial stdio -append "$cmdline duet.mode=run" </dev/null
 rc=$?
 set -e
 case $rc in
-124 | 137) die "the guest did not finish within $timeout s (DUET_TIMEOUT=seconds sets the limit)" ;;
-0) die "the guest stopped without reporting a status (a kernel panic? see the log above)" ;;
+124 | 137) problem="the guest did not finish within $timeout s (DUET_TIMEOUT=seconds sets the limit)" ;;
+0) problem="the guest stopped without reporting a status (a kernel panic?)" ;;
+*) [ $((rc & 1)) = 1 ] || problem="QEMU failed (exit status $rc)" ;;
 esac
-exit $((rc >> 1))
+if [ -n "${problem:-}" ]; then
+	msg "the last lines of the kernel console:"
+	tail -n 40 "$log" | sed 's/^/  | /' >&2
+	die "$problem"
+fi
+status=$((rc >> 1))
+[ "$status" = 0 ] || msg "the script exited with status $status"
+exit "$status"

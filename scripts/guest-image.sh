@@ -9,7 +9,8 @@ set -eu
 work=$DUET_WORK
 img=$work/initramfs
 rm -rf "$img"
-mkdir -p "$img/bin" "$img/dev" "$img/proc" "$img/sys" "$img/tmp" "$img/lib"
+mkdir -p "$img/bin" "$img/sbin" "$img/usr/bin" "$img/usr/sbin" "$img/dev" \
+	"$img/proc" "$img/sys" "$img/tmp" "$img/lib"
 cp /bin/busybox "$img/bin/busybox"
 ln -s busybox "$img/bin/sh"
 cp "$DUET_SRC/guest/init" "$img/init"

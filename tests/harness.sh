@@ -24,8 +24,12 @@ tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/
 
 rc=$(run "$tmp/exit0.sh")
 tap "$([ "$rc" = 0 ]; echo $?)" "make run returns 0 when the script exits 0 (got $rc)"
+# make itself can only exit 0, 1 or 2: it fails, and says the status.
 rc=$(run "$tmp/exit3.sh")
-tap "$([ "$rc" = 3 ]; echo $?)" "make run returns 3 when the script exits 3 (got $rc)"
+tap "$([ "$rc" != 0 ] && grep -q 'the script exited with status 3' "$tmp/run.log"; echo $?)" \
+	"make run fails and reports status 3 when the script exits 3 (got $rc)"
+rc=$(TMPDIR=$tmp/scratch sh "$top/scripts/boot.sh" "$tmp/exit3.sh" >"$tmp/run.log" 2>&1; echo $?)
+tap "$([ "$rc" = 3 ]; echo $?)" "scripts/boot.sh returns exactly 3 when the script exits 3 (got $rc)"
 rc=$(run "$tmp/files.sh" "$tmp/files")
 tap "$([ "$rc" = 0 ]; echo $?)" "the script runs in the FILES directory and sees its files (got $rc)"
 left=$(ls -A "$tmp/scratch")

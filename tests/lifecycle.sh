@@ -43,6 +43,8 @@ t "duet_c rejects capacity=63" not modprobe duet_c capacity=63
 t "... and logs the param and its range" log_has "duet_c: capacity=63 is out of range \[64, 1048576\]"
 t "duet_rust rejects capacity=1048577" not modprobe duet_rust capacity=1048577
 t "... and logs the param and its range" log_has "duet_rust: capacity=1048577 is out of range \[64, 1048576\]"
+t "the failed duet_rust load left duet_c loaded" loaded duet_c
+t "modprobe -r duet_c unloads it" modprobe -r duet_c
 t "duet_c takes capacity=8192" modprobe duet_c capacity=8192
 t "duet_c shows capacity=8192 in sysfs" grep -qx 8192 /sys/module/duet_c/parameters/capacity
 t "duet_rust takes capacity=65536" modprobe duet_rust capacity=65536
