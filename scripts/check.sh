@@ -13,12 +13,13 @@ results=$out/results
 verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$results"
 }
-# guest_suite NAME SCRIPT [FILES] - boot, run SCRIPT, keep its TAP lines;
-# the suite's exit status must agree with its verdicts.
+# guest_suite NAME SCRIPT [CMDLINE] - boot (adding CMDLINE to the kernel
+# command line), run SCRIPT, keep its TAP lines; the suite's exit status
+# must agree with its verdicts.
 guest_suite() {
 	printf '# suite: %s\n' "$1"
 	set +e
-	sh "$TOP/scripts/boot.sh" "$2" ${3:+"$3"} | tee "$out/$1.log"
+	DUET_CMDLINE=${3:-} sh "$TOP/scripts/boot.sh" "$2" | tee "$out/$1.log"
 	rc=$?
 	set -e
 	grep -E '^(not )?ok ' "$out/$1.log" | sed 's/\r$//' >>"$results"
@@ -34,12 +35,18 @@ if ! sh "$TOP/scripts/prepare.sh" lab; then
 fi
 : >"$results"
 
+printf '# suite: gates\n'
+root_script "$(kernel_dir lab)" gates.sh | tee -a "$results"
+
 guest_suite lifecycle "$TOP/tests/lifecycle.sh"
+guest_suite conformance "$TOP/tests/conformance.sh"
+guest_suite kunit "$TOP/tests/kunit.sh" kunit.enable=1
 
 printf '# suite: harness\n'
 sh "$TOP/tests/harness.sh" | tee -a "$results"
 
-passed=$(grep -c '^ok ' "$results" || true)
+skipped=$(grep -c '^ok .*# SKIP' "$results" || true)
+passed=$(($(grep -c '^ok ' "$results" || true) - skipped))
 failed=$(grep -c '^not ok ' "$results" || true)
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -50,5 +50,34 @@ t "duet_c shows capacity=8192 in sysfs" grep -qx 8192 /sys/module/duet_c/paramet
 t "duet_rust takes capacity=65536" modprobe duet_rust capacity=65536
 t "duet_rust logged capacity 65536" log_has "duet_rust: registered /dev/duet-rust (capacity 65536"
 t "both unload in dependency order (modprobe -r)" sh -c 'modprobe -r duet_rust && modprobe -r duet_c && ! grep -q ^duet_ /proc/modules'
+
+# The same behaviour from both modules, module by module.
+for m in duet_c duet_rust; do
+	dev=/dev/$(echo $m | tr _ -)
+	t "$m: echo hi > dev; cat dev prints hi (EOF once empty)" \
+		sh -c "modprobe $m && echo hi > $dev && [ \"\$(cat $dev)\" = hi ]"
+	t "$m: rmmod is refused while $dev is open" \
+		sh -c "sleep 30 < $dev & p=\$!; sleep 0.3; ! rmmod $m; r=\$?; kill \$p; wait \$p; exit \$r"
+	t "$m: rmmod succeeds once $dev is closed" rmmod $m
+	t "$m: trace=maybe is rejected" not modprobe $m trace=maybe
+	rmmod duet_c 2>/dev/null
+	t "$m: trace=1 logs open, write, release" \
+		sh -c "modprobe $m trace=1 && echo hi > $dev && dmesg | grep -q '$m: open' &&
+			dmesg | grep -q '$m: write 3 bytes: 3' && dmesg | grep -q '$m: release'"
+	t "$m: trace=1 logs ioctls with their result" \
+		sh -c "duetctl $dev info >/dev/null && dmesg | grep -q '$m: ioctl 0x8018d700: 0'"
+	modprobe -r $m
+	t "$m: digest=0 leaves both digests 0" \
+		sh -c "modprobe $m digest=0 && echo data > $dev && duetctl $dev stats | grep -qx 'bytes_in 5' &&
+			duetctl $dev stats | grep -qx 'digest_in 00000000' && cat $dev >/dev/null &&
+			duetctl $dev stats | grep -qx 'digest_out 00000000'"
+	modprobe -r $m
+	t "$m: digest=1 (default) gives the CRC32C of the data" \
+		sh -c "modprobe $m && echo data > $dev && cat $dev >/dev/null &&
+			duetctl $dev stats | grep -qx 'digest_in 5dfbb789' &&
+			duetctl $dev stats | grep -qx 'digest_out 5dfbb789'"
+	modprobe -r $m
+done
+t "/proc/duet is gone once duet_c is unloaded" not test -e /proc/duet
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -1,0 +1,57 @@
+#!/bin/sh
+# gates.sh - the style gates of both modules, one TAP verdict each; runs
+# inside the toolchain root after build-kernel.sh.
+#   checkpatch.pl --strict   on the C files and headers
+#   kernel-doc -Wall         on the C files and headers (no warnings)
+#   rustfmt --check          on the Rust files, with the tree's .rustfmt.toml
+#                            (`make rustfmtcheck` does not follow the
+#                            drivers/misc/duet symlink, so it is run here)
+#   CLIPPY=1                 rebuild of duet_rust, no warnings
+set -u
+src=$DUET_WORK/src
+out=$DUET_WORK/build
+log=$DUET_WORK/gate.log
+cd "$src" || exit 1
+c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/export.c
+	drivers/misc/duet/c_module/registry.h
+	drivers/misc/duet/shared_abi/linux/duet_export.h
+	drivers/misc/duet/shared_abi/uapi/linux/duet.h"
+
+# gate NAME COMMAND... - ok if COMMAND succeeds; else its output, indented.
+gate() {
+	name=$1
+	shift
+	if "$@" >"$log" 2>&1; then
+		echo "ok - gate: $name"
+	else
+		echo "not ok - gate: $name"
+		sed 's/^/#   /' "$log" | head -n 40
+	fi
+}
+
+checkpatch() {
+	# shellcheck disable=SC2086 # a list of paths
+	./scripts/checkpatch.pl --strict --no-summary --terse -f $c_files
+}
+kerneldoc() {
+	# shellcheck disable=SC2086
+	./scripts/kernel-doc -none -Wall $c_files 2>&1 | tee /dev/stderr | grep -q . && return 1
+	return 0
+}
+rustfmtcheck() {
+	rustfmt --check --edition 2021 --config-path .rustfmt.toml \
+		drivers/misc/duet/rust_module/duet_rust.rs
+}
+clippy() {
+	rm -f "$out/drivers/misc/duet/rust_module/duet_rust.o"
+	make -C "$src" O="$out" LLVM=1 CLIPPY=1 drivers/misc/duet/rust_module/duet_rust.o \
+		>"$log.clippy" 2>&1
+	rc=$?
+	cat "$log.clippy"
+	[ "$rc" = 0 ] && ! grep -q 'warning' "$log.clippy"
+}
+
+gate "checkpatch.pl --strict on the C sources" checkpatch
+gate "kernel-doc -Wall on the C sources" kerneldoc
+gate "rustfmt --check on the Rust sources" rustfmtcheck
+gate "CLIPPY=1 build of duet_rust without warnings" clippy
