@@ -162,7 +162,7 @@ static int duet_fifo_resize(struct duet_fifo *fifo, u32 capacity)
 /**
  * struct duet_dev - /dev/duet-c: one FIFO shared by all its open files
  * @misc:     the misc device; file->private_data points here at open
- * @lock:     protects all the fields below
+ * @lock:     the device lock
  * @readq:    readers waiting for data or for the last writer to close
  * @writeq:   writers waiting for space or for the last reader to close
  * @fifo:     the queued bytes
@@ -174,7 +174,7 @@ static int duet_fifo_resize(struct duet_fifo *fifo, u32 capacity)
  */
 struct duet_dev {
 	struct miscdevice misc;
-	struct mutex lock;
+	struct mutex lock;		/* protects all the fields below */
 	wait_queue_head_t readq;
 	wait_queue_head_t writeq;
 	struct duet_fifo fifo;
@@ -213,7 +213,7 @@ static int duet_open(struct inode *inode, struct file *file)
 					    struct duet_dev, misc);
 	struct duet_file *df;
 
-	df = kzalloc(sizeof(*df), GFP_KERNEL);
+	df = kzalloc_obj(*df);
 	if (!df)
 		return -ENOMEM;
 	df->dev = dev;
@@ -655,5 +655,6 @@ static struct kunit_suite duet_test_suite = {
 	.name = "duet_c_fifo",
 	.test_cases = duet_test_cases,
 };
+
 kunit_test_suite(duet_test_suite);
 #endif /* CONFIG_DUET_KUNIT_TEST */

@@ -83,7 +83,7 @@ struct duet_impl *duet_register(const char *name, struct module *owner)
 {
 	struct duet_impl *impl;
 
-	impl = kzalloc(sizeof(*impl), GFP_KERNEL);
+	impl = kzalloc_obj(*impl);
 	if (!impl)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&impl->ref);

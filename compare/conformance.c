@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/duet.h>
@@ -51,14 +50,6 @@ static void fill(uint8_t *buf, size_t len, uint32_t seed)
 		seed = seed * 1103515245 + 12345;
 		buf[i] = seed >> 16;
 	}
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static struct duet_info info_of(int fd)
@@ -584,10 +575,11 @@ TEST_F(duet, resize_bounds)
 		int ret = ioctl(self->fd, DUET_IOC_RESIZE, &cap);
 
 		EXPECT_EQ(table[i].err ? -1 : 0, ret) TH_LOG("capacity %u", cap);
-		if (table[i].err)
+		if (table[i].err) {
 			EXPECT_EQ(table[i].err, errno);
-		else
+		} else {
 			EXPECT_EQ(cap, info_of(self->fd).capacity);
+		}
 	}
 }
 

@@ -20,6 +20,7 @@
 
 use kernel::{
     bindings,
+    ffi::c_char,
     fs::{file::flags, File, Kiocb},
     iov::{IovIterDest, IovIterSource},
     miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
@@ -361,7 +362,9 @@ impl DuetFile {
         let digest = module_parameters::digest
             .value()
             .then_some(&mut state.stats.0.digest_in);
-        let n = state.fifo.put(len, digest, |chunk| from.copy_from_iter(chunk));
+        let n = state
+            .fifo
+            .put(len, digest, |chunk| from.copy_from_iter(chunk));
         if n == 0 {
             return Err(EFAULT);
         }
@@ -382,7 +385,7 @@ impl DuetFile {
         info.0.abi_version = bindings::DUET_ABI_VERSION;
         info.0.max_open = module_parameters::max_open.value();
         for (dst, src) in info.0.impl_.iter_mut().zip(DUET_IMPL.to_bytes()) {
-            *dst = *src as _;
+            *dst = c_char::from_ne_bytes([*src]);
         }
         let state = self.device.inner.lock();
         info.0.capacity = state.fifo.capacity() as u32;
@@ -574,10 +577,11 @@ mod tests {
 
     /// Pushes `src` into `fifo`; returns the bytes taken.
     fn put(fifo: &mut Fifo, src: &[u8], digest: Option<&mut u32>) -> usize {
+        let mut done = 0;
         fifo.put(src.len(), digest, |chunk| {
-            let n = chunk.len().min(src.len());
-            chunk[..n].copy_from_slice(&src[..n]);
-            n
+            chunk.copy_from_slice(&src[done..done + chunk.len()]);
+            done += chunk.len();
+            chunk.len()
         })
     }
 

@@ -54,15 +54,29 @@ fi
 
 # Build with a rough percentage: count the build's lines against the
 # count of the last full build (or a first guess).
-total=$(cat "$work/build-lines" 2>/dev/null || echo 2400)
+total=$(cat "$work/build-lines" 2>/dev/null || echo 1300)
 say "building (LLVM=1, -j$(nproc)); full log in $work/build.log"
 rm -f "$work/build.rc"
-{ kmake -j"$(nproc)" 2>&1 || echo $? >"$work/build.rc"; } | tee "$work/build.log" |
-	awk -v total="$total" -v steps="$work/build-steps" '
-	/^  [A-Z]/ { n++; p = int(100 * n / total); if (p > 99) p = 99
-		if (p >= last + 5) { last = p - p % 5
-			printf "duet:   kernel build: %d%% (%d steps)\n", last, n > "/dev/stderr"; fflush("/dev/stderr") } }
-	END { print n + 0 > steps }'
+# progress - count build steps ("  CC  file" lines) as they pass; every 5%
+# of the expected total, say so. (A shell loop: mawk buffers its input.)
+progress() {
+	n=0 last=0
+	while IFS= read -r line; do
+		case $line in
+		"  "[A-Z]*)
+			n=$((n + 1))
+			p=$((100 * n / total))
+			[ "$p" -le 99 ] || p=99
+			if [ "$p" -ge $((last + 5)) ]; then
+				last=$((p - p % 5))
+				say "kernel build: $last% ($n steps)"
+			fi
+			;;
+		esac
+	done
+	echo "$n" >"$work/build-steps"
+}
+{ kmake -j"$(nproc)" 2>&1 || echo $? >"$work/build.rc"; } | tee "$work/build.log" | progress
 if [ -f "$work/build.rc" ]; then
 	grep -n -B2 -A8 'error:\|Error ' "$work/build.log" | tail -n 40 >&2
 	fail "the kernel build failed; full log: $work/build.log"
