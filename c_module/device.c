@@ -633,10 +633,15 @@ static void duet_test_digest_is_streamed(struct kunit *test)
 	u8 pattern[200], buf[200];
 
 	duet_test_init(test, &fifo, pattern);
-	for (int done = 0; done < 200; done += 25) {
-		KUNIT_EXPECT_EQ(test, duet_test_put(&fifo, pattern + done, 25, &in), 25);
-		KUNIT_EXPECT_EQ(test, duet_test_get(&fifo, buf + done, 25, &out), 25);
+	/* 30 bytes stay queued, so the 25-byte steps wrap around the ring. */
+	KUNIT_EXPECT_EQ(test, duet_test_put(&fifo, pattern, 30, &in), 30);
+	for (int done = 0; done < 170; done += 25) {
+		int step = min(25, 170 - done);
+
+		KUNIT_EXPECT_EQ(test, duet_test_put(&fifo, pattern + 30 + done, step, &in), step);
+		KUNIT_EXPECT_EQ(test, duet_test_get(&fifo, buf + done, step, &out), step);
 	}
+	KUNIT_EXPECT_EQ(test, duet_test_get(&fifo, buf + 170, 30, &out), 30);
 	KUNIT_EXPECT_EQ(test, in, duet_digest(0, pattern, 200));
 	KUNIT_EXPECT_EQ(test, out, in);
 	KUNIT_EXPECT_MEMEQ(test, buf, pattern, 200);

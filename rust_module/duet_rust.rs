@@ -647,12 +647,16 @@ mod tests {
         let (mut fifo, pattern) = init()?;
         let mut buf = [0u8; 200];
         let (mut digest_in, mut digest_out) = (0, 0);
-        for done in (0..200).step_by(25) {
-            let piece = &pattern[done..done + 25];
-            assert_eq!(put(&mut fifo, piece, Some(&mut digest_in)), 25);
-            let out = &mut buf[done..done + 25];
-            assert_eq!(get(&mut fifo, out, Some(&mut digest_out)), 25);
+        // 30 bytes stay queued, so the 25-byte steps wrap around the ring.
+        assert_eq!(put(&mut fifo, &pattern[..30], Some(&mut digest_in)), 30);
+        for done in (0..170).step_by(25) {
+            let step = 25.min(170 - done);
+            let piece = &pattern[30 + done..30 + done + step];
+            assert_eq!(put(&mut fifo, piece, Some(&mut digest_in)), step);
+            let out = &mut buf[done..done + step];
+            assert_eq!(get(&mut fifo, out, Some(&mut digest_out)), step);
         }
+        assert_eq!(get(&mut fifo, &mut buf[170..], Some(&mut digest_out)), 30);
         assert_eq!(digest_in, glue::digest(0, &pattern));
         assert_eq!(digest_out, digest_in);
         assert!(buf == pattern);

@@ -18,10 +18,15 @@ verdict() {
 # must agree with its verdicts.
 guest_suite() {
 	printf '# suite: %s\n' "$1"
-	set +e
-	DUET_CMDLINE=${3:-} sh "$TOP/scripts/boot.sh" "$2" | tee "$out/$1.log"
-	rc=$?
-	set -e
+	{
+		if DUET_CMDLINE=${3:-} DUET_TIMEOUT=${DUET_TIMEOUT:-300} \
+			sh "$TOP/scripts/boot.sh" "$2"; then
+			echo 0 >"$out/$1.rc"
+		else
+			echo $? >"$out/$1.rc"
+		fi
+	} | tee "$out/$1.log"
+	rc=$(cat "$out/$1.rc")
 	grep -E '^(not )?ok ' "$out/$1.log" | sed 's/\r$//' >>"$results"
 	if grep -q '^not ok ' "$out/$1.log"; then expect=1; else expect=0; fi
 	[ "$rc" != 0 ] && rc=1

@@ -3,12 +3,27 @@
 # both modules (busybox modprobe/rmmod/lsmod/modinfo). Prints TAP.
 n=0
 fails=0
-# t DESCRIPTION COMMAND... - one verdict: ok if COMMAND succeeds.
+# killtree PID - kill PID and all its descendants.
+killtree() {
+	for child in $(pgrep -P "$1"); do
+		killtree "$child"
+	done
+	kill -9 "$1" 2>/dev/null
+}
+# t DESCRIPTION COMMAND... - one verdict: ok if COMMAND succeeds within
+# 30 seconds (a broken module must fail the test, not hang the suite).
 t() {
 	desc=$1
 	shift
 	n=$((n + 1))
-	if "$@" >/tmp/t.out 2>&1; then
+	("$@") >/tmp/t.out 2>&1 &
+	pid=$!
+	(sleep 30 && echo "(timed out after 30 s)" >>/tmp/t.out && killtree "$pid") &
+	dog=$!
+	wait "$pid"
+	rc=$?
+	kill "$dog" 2>/dev/null
+	if [ "$rc" = 0 ]; then
 		echo "ok $n - $desc"
 	else
 		echo "not ok $n - $desc"
