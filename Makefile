@@ -9,9 +9,9 @@ DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg
 DUET_CPU	?= max
-export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT
+export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_TALK
 
-.PHONY: help deps toolchain kernel demo check run shell clean-cache
+.PHONY: help deps toolchain kernel demo check run shell bench report stress lab lab-guide talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -21,6 +21,12 @@ help:
 	@echo '  make run SCRIPT=path [FILES=dir]'
 	@echo '                 boot, copy dir in, run the script there, return its status'
 	@echo '  make shell     an interactive guest shell (Ctrl-A X quits)'
+	@echo '  make bench     measure both devices and the baselines (minutes)'
+	@echo '  make report    write report/report.{md,html,json} (runs bench if needed)'
+	@echo '  make stress    the long sanitizer run on the debug kernel, with a table'
+	@echo '  make lab STEP=n  run chapter n of the lab guide (docs/lab) in the guest'
+	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
+	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
 	@echo '  make deps      only the host packages (qemu, debootstrap, cpio)'
 	@echo '  make clean-cache  delete $(DUET_CACHE) (the next build is cold)'
@@ -51,6 +57,25 @@ run: kernel
 
 shell: kernel
 	@sh scripts/boot.sh --shell
+
+bench: kernel
+	@sh scripts/bench.sh
+
+report: kernel
+	@sh scripts/report.sh
+
+stress:
+	@sh scripts/stress.sh
+
+lab: kernel
+	@test -n "$(STEP)" || { echo 'usage: make lab STEP=n (see docs/lab/00-index.md)' >&2; exit 2; }
+	@sh scripts/lab.sh "$(STEP)"
+
+lab-guide:
+	@sh scripts/lab-guide.sh
+
+talk: kernel
+	@sh scripts/talk.sh
 
 clean-cache:
 	rm -rf "$(DUET_CACHE)"

@@ -50,6 +50,11 @@ cat "$kdir/initramfs.cpio" "$tmp/run.cpio" >"$tmp/initrd"
 accel=${DUET_ACCEL:-tcg}
 cpu=${DUET_CPU:-max}
 mem=${DUET_MEM:-1024}
+# The debug kernel: any WARN is fatal, and KASAN wants room for its shadow.
+if [ "$flavor" = debug ]; then
+	mem=${DUET_MEM:-2048}
+	DUET_CMDLINE="panic_on_warn=1 ${DUET_CMDLINE:-}"
+fi
 if [ "$accel" = kvm ] && ! sh "$TOP/scripts/probe-kvm.sh" "$kernel"; then
 	msg "KVM does not boot this kernel here; using TCG"
 	accel=tcg

@@ -34,7 +34,7 @@ if [ ! -f "$out/.config" ]; then
 		cat "$work/rustavailable.log" >&2
 		fail "the Rust toolchain does not meet Linux's minimums (rustc >= 1.85 with rust-src, bindgen >= 0.71.1, LLVM >= 17); without DUET_HOST_TOOLS=1 duet builds its own"
 	fi
-	say "configuring: tinyconfig + config/lab.config${flavor#lab}"
+	say "configuring: tinyconfig + config/lab.config$([ "$flavor" = lab ] || echo " + config/$flavor.config")"
 	kmake tinyconfig >/dev/null
 	frags="$DUET_SRC/config/lab.config"
 	[ "$flavor" = lab ] || frags="$frags $DUET_SRC/config/$flavor.config"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check.sh - the test command (`make check`): builds what is missing, then
 # runs every suite, prints each verdict (TAP) as it comes, and ends with
-# "N passed, N failed". Exits non-zero on any failure.
+# "N passed, N failed, N skipped". Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/duet-check.XXXXXX")
@@ -9,43 +9,73 @@ trap 'rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
 results=$out/results
 
-# verdict OK DESCRIPTION - record one host-side verdict.
+# verdict STATUS DESCRIPTION - record one host-side verdict (0 = ok).
 verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$results"
 }
-# guest_suite NAME SCRIPT [CMDLINE] - boot (adding CMDLINE to the kernel
-# command line), run SCRIPT, keep its TAP lines; the suite's exit status
-# must agree with its verdicts.
-guest_suite() {
-	printf '# suite: %s\n' "$1"
+# suite NAME COMMAND... - run COMMAND, keep its TAP lines; its exit status
+# must agree with its verdicts (a suite that dies early fails here).
+suite() {
+	name=$1
+	shift
+	printf '# suite: %s\n' "$name"
 	{
-		if DUET_CMDLINE=${3:-} DUET_TIMEOUT=${DUET_TIMEOUT:-300} \
-			sh "$TOP/scripts/boot.sh" "$2"; then
-			echo 0 >"$out/$1.rc"
+		if "$@"; then
+			echo 0 >"$out/$name.rc"
 		else
-			echo $? >"$out/$1.rc"
+			echo $? >"$out/$name.rc"
 		fi
-	} | tee "$out/$1.log"
-	rc=$(cat "$out/$1.rc")
-	grep -E '^(not )?ok ' "$out/$1.log" | sed 's/\r$//' >>"$results"
-	if grep -q '^not ok ' "$out/$1.log"; then expect=1; else expect=0; fi
+	} | tee "$out/$name.log"
+	rc=$(cat "$out/$name.rc")
+	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
+	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
 	[ "$rc" != 0 ] && rc=1
-	verdict $((rc != expect)) "$1: the guest reported the status its verdicts imply"
+	verdict $((rc != expect)) "$name: the suite's exit status agrees with its verdicts"
+}
+# boot FLAVOR CMDLINE SCRIPT - boot the FLAVOR kernel with CMDLINE added
+# and run the guest SCRIPT.
+boot() {
+	DUET_FLAVOR=$1 DUET_CMDLINE=$2 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
+		sh "$TOP/scripts/boot.sh" "$3"
 }
 
-if ! sh "$TOP/scripts/prepare.sh" lab; then
-	verdict 1 "set-up: toolchain, kernel, modules and guest image"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+sh "$TOP/scripts/deps.sh" check
+for flavor in lab debug; do
+	if ! sh "$TOP/scripts/prepare.sh" $flavor; then
+		verdict 1 "set-up of the $flavor kernel: toolchain, kernel, modules and guest image"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
 : >"$results"
 
 printf '# suite: gates\n'
 root_script "$(kernel_dir lab)" gates.sh | tee -a "$results"
 
-guest_suite lifecycle "$TOP/tests/lifecycle.sh"
-guest_suite conformance "$TOP/tests/conformance.sh"
-guest_suite kunit "$TOP/tests/kunit.sh" kunit.enable=1
+suite lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
+suite conformance boot lab "" "$TOP/tests/conformance.sh"
+suite kunit boot lab kunit.enable=1 "$TOP/tests/kunit.sh"
+suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
+
+printf '# suite: report (a quick bench, the report, the page in Chromium)\n'
+smoke=$(kernel_dir lab)/report-smoke
+rm -rf "$smoke"
+if DUET_REPORT=$smoke sh "$TOP/scripts/bench.sh" --quick &&
+	DUET_REPORT=$smoke sh "$TOP/scripts/report.sh"; then
+	verdict 0 "report: make bench and make report produce report.md, .html and .json"
+	sh "$TOP/tests/report-page.sh" "$smoke/report.html" | tee -a "$results"
+	verdict "$(grep -q '"ratios_rust_over_c": \[$' "$smoke/report.json" && grep -q '"ratio":' "$smoke/report.json"; echo $?)" \
+		"report: report.json has the Rust/C ratios and the raw figures"
+else
+	verdict 1 "report: make bench and make report produce report.md, .html and .json"
+fi
+
+printf '# suite: lab guide\n'
+sh "$TOP/scripts/lab-guide.sh" --check | tee -a "$results"
+suite lab sh "$TOP/scripts/lab.sh" --check
+
+printf '# suite: talk (make talk in tmux)\n'
+DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}" | tee -a "$results"
 
 printf '# suite: harness\n'
 sh "$TOP/tests/harness.sh" | tee -a "$results"

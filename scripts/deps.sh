@@ -1,9 +1,15 @@
 #!/bin/sh
-# deps.sh - install the few host packages duet needs from Debian; the rest
-# of the toolchain lives in the trixie root that toolchain.sh makes.
+# deps.sh [check] - install the few host packages duet needs from Debian;
+# the rest of the toolchain lives in the trixie root that toolchain.sh
+# makes. "check" adds what only the tests use: Chromium (the HTML report
+# in a real browser) and tmux (the talk, on a real terminal).
 . "$(dirname "$0")/lib.sh"
 
 missing=
+if [ "${1:-}" = check ]; then
+	command -v chromium >/dev/null || missing="$missing chromium"
+	command -v tmux >/dev/null || missing="$missing tmux"
+fi
 command -v qemu-system-x86_64 >/dev/null || missing="$missing qemu-system-x86"
 command -v cpio >/dev/null || missing="$missing cpio"
 command -v unshare >/dev/null || missing="$missing util-linux"

@@ -23,6 +23,8 @@ for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
 		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
+cp "$DUET_SRC/guest/duet-sanitizers" "$img/bin/"
+chmod 755 "$img/bin/duet-sanitizers"
 cp -a "$work/stage/lib/modules" "$img/lib/"
 mknod -m 600 "$img/dev/console" c 5 1
 (cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.cpio"

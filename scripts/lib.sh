@@ -49,6 +49,8 @@ in_root() {
 		return
 	fi
 	_root=${DUET_ROOT:-$(toolchain_dir)}
+	[ -x "$_root/usr/bin/env" ] ||
+		die "no toolchain root at $_root: run 'make toolchain' (or 'make kernel')"
 	mkdir -p "$_root/duet" "$_root/work"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount --propagation private -- sh -euc '

@@ -19,8 +19,25 @@ if [ "$DUET_HOST_TOOLS" != 1 ]; then
 	sed 's/^/duet:   /' "$(toolchain_dir)/duet-versions.txt" >&2
 fi
 
+# prune PATTERN KEEP - delete cache entries matching PATTERN but KEEP: they
+# were made from inputs that have changed since, and are never used again.
+prune() {
+	for old in "$DUET_CACHE"/$1; do
+		if [ ! -d "$old" ] || [ "$old" = "$2" ]; then continue; fi
+		msg "removing a stale cache entry: $old"
+		rm -rf "$old"
+	done
+}
+if [ "$DUET_HOST_TOOLS" != 1 ]; then
+	# Every later step of this run uses this root, whatever happens meanwhile.
+	DUET_ROOT=$(toolchain_dir)
+	export DUET_ROOT
+	prune "root-*" "$DUET_ROOT"
+fi
+
 step 3 4 "$flavor kernel and modules"
 kdir=$(kernel_dir "$flavor")
+prune "kernel-$flavor-*" "$kdir"
 mkdir -p "$kdir"
 root_script "$kdir" build-kernel.sh "$flavor"
 

@@ -8,10 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # The packages of the root: the kernel toolchain, what the kernel build and
-# the guest need, and the kernel source itself (from trixie-backports).
+# the guest need, the report's plotting and the scripts' linting, and the
+# kernel source itself (from trixie-backports).
 PACKAGES="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm \
 build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
-perl xz-utils busybox-static ca-certificates"
+perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck"
 KERNEL_PACKAGE=linux-source-7.3
 
 root=$(toolchain_dir)
@@ -57,6 +58,7 @@ if ! DUET_ROOT="$root.tmp" in_root "$DUET_CACHE" sh -ec "
 	tail -n 25 "$root.tmp$log" >&2
 	die "installing the toolchain packages failed (log: $root.tmp$log)"
 fi
+rm -rf "$root"
 mv "$root.tmp" "$root"
 msg "toolchain root ready:"
 sed 's/^/duet:   /' "$root/duet-versions.txt" >&2

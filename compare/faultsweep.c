@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultsweep - fail the n-th fault site (allocation or user copy) of one
+ * call, for n = 1, 2, ... until the call runs without a fault, and check
+ * each failure: a clean, allowed error, nothing changed, device usable.
+ *
+ * Usage: faultsweep OP TARGET [PARAMS]
+ *
+ *	faultsweep load /lib/modules/.../duet_c.ko "capacity=4096"
+ *	faultsweep open|write|read|resize|info|stats /dev/duet-c
+ *
+ * Uses /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), with failslab,
+ * fail_page_alloc and fail_usercopy armed by the caller (tests/faults.sh).
+ * Prints one TAP line: the faults injected and any check that failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/duet.h>
+
+#define MAX_SWEEP	5000
+
+static int nth_fd = -1;
+static int problems;
+
+static void problem(int n, const char *fmt, const char *what, int err)
+{
+	printf("# fault %d: ", n);
+	printf(fmt, what, strerror(err));
+	printf("\n");
+	problems++;
+}
+
+/* Arm: the n-th fault site from now on fails. */
+static void arm(int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	if (pwrite(nth_fd, buf, len, 0) != len) {
+		perror("faultsweep: fail-nth");
+		exit(2);
+	}
+}
+
+/* Disarm; returns whether the armed fault was injected. */
+static int disarm(void)
+{
+	char buf[16] = "";
+
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) < 0) {
+		perror("faultsweep: fail-nth");
+		exit(2);
+	}
+	arm(0);
+	return atoi(buf) == 0;
+}
+
+struct snapshot {
+	struct duet_info info;
+	struct duet_stats stats;
+};
+
+static struct snapshot snap(int fd)
+{
+	struct snapshot s;
+
+	memset(&s, 0, sizeof(s));
+	if (ioctl(fd, DUET_IOC_INFO, &s.info) || ioctl(fd, DUET_IOC_STATS, &s.stats)) {
+		perror("faultsweep: snapshot");
+		exit(2);
+	}
+	return s;
+}
+
+/* The device still works: empty it, write 3 bytes, read them back. */
+static int usable(int fd)
+{
+	char buf[3];
+
+	return !ioctl(fd, DUET_IOC_RESET) && write(fd, "abc", 3) == 3 &&
+	       read(fd, buf, 3) == 3 && !memcmp(buf, "abc", 3);
+}
+
+static int module_loaded(const char *path)
+{
+	char name[64], line[256];
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	FILE *f = fopen("/proc/modules", "r");
+	int found = 0;
+
+	snprintf(name, sizeof(name), "%.*s ", (int)strcspn(base, "."), base);
+	while (f && fgets(line, sizeof(line), f))
+		found |= !strncmp(line, name, strlen(name));
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static int sweep_load(const char *path, const char *params)
+{
+	char name[64];
+	int n, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror(path);
+		exit(2);
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(strrchr(path, '/') + 1, "."),
+		 strrchr(path, '/') + 1);
+	for (n = 1; n < MAX_SWEEP; n++) {
+		long ret;
+		int err, injected;
+
+		arm(n);
+		ret = syscall(SYS_finit_module, fd, params, 0);
+		err = errno;
+		injected = disarm();
+		if (ret == 0) {
+			if (syscall(SYS_delete_module, name, O_NONBLOCK))
+				problem(n, "%s loaded but cannot be unloaded: %s", name, errno);
+		} else if (err != ENOMEM && err != EFAULT) {
+			problem(n, "load of %s failed with %s", name, err);
+		} else if (module_loaded(path)) {
+			problem(n, "failed load left %s loaded (%s)", name, err);
+		}
+		if (!injected)
+			break;
+	}
+	close(fd);
+	return n - 1;
+}
+
+static int sweep_op(const char *op, const char *dev)
+{
+	int obs = open(dev, O_RDWR | O_NONBLOCK);
+	int n;
+
+	if (obs < 0) {
+		perror(dev);
+		exit(2);
+	}
+	for (n = 1; n < MAX_SWEEP; n++) {
+		struct snapshot before, after;
+		struct duet_stats st;
+		struct duet_info info;
+		char buf[64];
+		long ret = 0;
+		int err, injected, fd = -1;
+		__u32 cap;
+
+		ioctl(obs, DUET_IOC_RESET);
+		if (write(obs, "0123456789", 10) != 10)
+			problem(n, "%s: cannot prepare: %s", op, errno);
+		before = snap(obs);
+		arm(n);
+		if (!strcmp(op, "open")) {
+			ret = fd = open(dev, O_RDWR | O_NONBLOCK);
+		} else if (!strcmp(op, "write")) {
+			ret = write(obs, "abcdef", 6);
+		} else if (!strcmp(op, "read")) {
+			ret = read(obs, buf, 4);
+		} else if (!strcmp(op, "resize")) {
+			cap = before.info.capacity == 8192 ? 16384 : 8192;
+			ret = ioctl(obs, DUET_IOC_RESIZE, &cap);
+		} else if (!strcmp(op, "info")) {
+			ret = ioctl(obs, DUET_IOC_INFO, &info);
+		} else if (!strcmp(op, "stats")) {
+			ret = ioctl(obs, DUET_IOC_STATS, &st);
+		} else {
+			fprintf(stderr, "faultsweep: unknown op %s\n", op);
+			exit(2);
+		}
+		err = errno;
+		injected = disarm();
+		if (fd >= 0)
+			close(fd);
+		after = snap(obs);
+		if (ret < 0) {
+			if (err != ENOMEM && err != EFAULT)
+				problem(n, "%s failed with %s", op, err);
+			/* A failed call changes nothing; open only counts on success. */
+			if (memcmp(&before, &after, sizeof(after)))
+				problem(n, "%s failed (%s) but changed the device", op, err);
+			if (!strcmp(op, "read") && (read(obs, buf, 10) != 10 || memcmp(buf, "0123456789", 10)))
+				problem(n, "%s failed (%s) and lost data", op, err);
+		}
+		if (!usable(obs))
+			problem(n, "%s: device unusable after the fault (%s)", op, errno);
+		if (!injected)
+			break;
+	}
+	close(obs);
+	return n - 1;
+}
+
+int main(int argc, char **argv)
+{
+	int faults;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: faultsweep load MODULE.ko [PARAMS] | OP DEVICE\n");
+		return 2;
+	}
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (nth_fd < 0) {
+		perror("faultsweep: /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION?)");
+		return 2;
+	}
+	if (!strcmp(argv[1], "load"))
+		faults = sweep_load(argv[2], argc > 3 ? argv[3] : "");
+	else
+		faults = sweep_op(argv[1], argv[2]);
+	printf("%s - faultsweep %s %s: %d faults injected, %d problems\n",
+	       problems || faults >= MAX_SWEEP - 1 ? "not ok" : "ok", argv[1],
+	       argv[2], faults, problems);
+	return problems ? 1 : 0;
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# talk.sh - `make talk`: a scripted, deterministic demo for a talk. The same
+# commands run against duet-c and duet-rust in one boot; each step shows
+# the two outputs side by side (C left, Rust right) and waits for a key.
+# DUET_TALK=auto (or no terminal) runs straight through, for rehearsal and
+# tests. Last, the headline numbers of report/report.md, if there is one.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-talk.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+auto=0
+[ "${DUET_TALK:-}" = auto ] || ! [ -t 0 ] && auto=1
+width=${COLUMNS:-$(tput cols 2>/dev/null || echo 160)}
+half=$(((width - 3) / 2))
+
+msg "booting the guest and running the demo (a few seconds)..."
+sh "$TOP/scripts/boot.sh" "$TOP/guest/talk.sh" >"$tmp/out" || die "the demo failed in the guest"
+grep -q '^@@end' "$tmp/out" || die "the demo did not finish"
+
+# Split into step files: NN.title, NN.c, NN.rust.
+awk -v d="$tmp" '
+	/^@@step / { n++; f = sprintf("%s/%02d", d, n); print substr($0, 8) > (f ".title"); next }
+	/^@@c$/ { out = f ".c"; next }
+	/^@@rust$/ { out = f ".rust"; next }
+	/^@@end$/ { exit }
+	n { print > out }' "$tmp/out"
+
+pause() {
+	[ "$auto" = 1 ] && return
+	printf '\n[press Enter for the next step] '
+	read -r _ </dev/tty
+}
+rule() { printf '%*s\n' "$width" '' | tr ' ' '-'; }
+total=$(find "$tmp" -name '*.title' | wc -l)
+for t in "$tmp"/*.title; do
+	n=$(basename "$t" .title)
+	[ "$auto" = 1 ] || clear
+	rule
+	printf 'Step %d of %d: %s\n' "${n#0}" "$total" "$(cat "$t")"
+	rule
+	printf '%-*s | %s\n' "$half" "C: duet_c, /dev/duet-c" "Rust: duet_rust, /dev/duet-rust"
+	printf '%-*s | %s\n' "$half" "" ""
+	# Side by side, each column cut to its width.
+	cut -c1-"$half" "$tmp/$n.c" >"$tmp/l"
+	cut -c1-"$half" "$tmp/$n.rust" >"$tmp/r"
+	awk -v w="$half" 'NR == FNR { l[FNR] = $0; nl = FNR; next } { r[FNR] = $0; nr = FNR }
+		END { m = nl > nr ? nl : nr; for (i = 1; i <= m; i++) printf "%-*s | %s\n", w, l[i], r[i] }' \
+		"$tmp/l" "$tmp/r"
+	pause
+done
+[ "$auto" = 1 ] || clear
+rule
+echo "The comparison report's headline (Rust time / C time; below 1: Rust faster)"
+rule
+report=${DUET_REPORT:-$TOP/report}/report.md
+if [ -f "$report" ]; then
+	awk '/^## Headline/ { on = 1; next } on && /^## / { exit } on' "$report"
+else
+	echo "(no report yet: 'make report' measures both and writes it)"
+fi

@@ -1,0 +1,32 @@
+#!/bin/sh
+# lab-guest.sh - guest side of `make lab`: for each chapter NN in the
+# working directory (NN.guest, NN.expect, NN.title, NN.solution), run its
+# commands echoing each one (sh -v), check every expected pattern, run the
+# solution of its exercise if given, and leave no duet module loaded.
+fails=0
+verdict() {
+	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fails=$((fails + 1)); fi
+}
+for guest in *.guest; do
+	n=${guest%.guest}
+	echo "# lab chapter $(cat "$n.title")"
+	dmesg -c >/dev/null
+	sh -v "$guest" 2>&1 | tee "/tmp/$n.out"
+	while IFS= read -r pattern; do
+		[ -n "$pattern" ] || continue
+		grep -Eq -- "$pattern" "/tmp/$n.out"
+		verdict $? "lab $n: the output has /$pattern/"
+	done <"$n.expect"
+	left=$(grep '^duet_' /proc/modules | cut -d' ' -f1 | tr '\n' ' ')
+	verdict "$([ -z "$left" ]; echo $?)" "lab $n: leaves no duet module loaded${left:+ (left: $left)}"
+	modprobe -r duet_rust duet_c 2>/dev/null
+	if [ -s "$n.solution" ]; then
+		dmesg -c >/dev/null
+		sh "$n.solution" >"/tmp/$n.sol" 2>&1
+		rc=$?
+		verdict $rc "lab $n: the exercise's solution works"
+		[ $rc = 0 ] || sed 's/^/#   /' "/tmp/$n.sol"
+		modprobe -r duet_rust duet_c 2>/dev/null
+	fi
+done
+[ "$fails" = 0 ]

@@ -1,0 +1,87 @@
+#!/bin/sh
+# sanitized.sh - guest suite for the debug kernel (KASAN, UBSAN, KFENCE,
+# lockdep, kmemleak, fault injection; booted with panic_on_warn=1):
+# conformance and KUnit under the sanitizers, fault-injection sweeps, a
+# seeded concurrent fuzzer, and load/unload churn racing open files; then
+# the log gate. Booted with duet.stress=1 it runs the long version.
+# Lines "# stat MODULE KEY VALUE" feed the table of `make stress`.
+fails=0
+run() { "$@" || fails=$((fails + 1)); }
+if grep -q duet.stress=1 /proc/cmdline; then
+	ops=1000000 cycles=500
+else
+	ops=20000 cycles=50
+fi
+mods=/lib/modules/$(uname -r)/kernel/drivers/misc/duet
+duet-sanitizers arm
+
+echo "# conformance and KUnit, both modules, under the sanitizers"
+modprobe duet_c max_open=8 && modprobe duet_rust max_open=8 || exit 1
+run conformance
+run duet-sanitizers leaks "the conformance suite"
+
+echo "# seeded concurrent fuzzer, $ops ops per device"
+for dev in duet-c duet-rust; do
+	m=$(echo $dev | tr - _)
+	modprobe -r duet_rust duet_c
+	modprobe "$m" max_open=12 || exit 1
+	fuzz -n $ops /dev/$dev | tee /tmp/fuzz.out
+	grep -q '^ok - fuzz' /tmp/fuzz.out || fails=$((fails + 1))
+	echo "# stat $m fuzz_ops $(sed -n 's/^.*, \([0-9]*\) ops,.*/\1/p' /tmp/fuzz.out)"
+	echo "# stat $m data_lost $(sed -n 's/^.*checkpoints, \([0-9]*\) violations.*/\1/p' /tmp/fuzz.out)"
+done
+modprobe -r duet_rust duet_c
+run duet-sanitizers leaks "the fuzzer"
+
+echo "# fault injection: the n-th allocation or user copy fails, n = 1, 2, ..."
+for m in duet_c duet_rust; do
+	dev=/dev/$(echo $m | tr _ -)
+	[ $m = duet_rust ] && modprobe duet_c
+	faultsweep load "$(find "$mods" -name "$m.ko")" | tee /tmp/sweep.out
+	modprobe $m || exit 1
+	for op in open write read resize info stats; do
+		faultsweep "$op" "$dev" | tee -a /tmp/sweep.out
+	done
+	echo "# stat $m faults $(sed -n 's/^.*: \([0-9]*\) faults injected.*/\1/p' /tmp/sweep.out |
+		awk '{ n += $1 } END { print n + 0 }')"
+	grep -q '^not ok' /tmp/sweep.out && fails=$((fails + 1))
+	modprobe -r duet_rust duet_c
+	run duet-sanitizers leaks "the fault sweeps of $m"
+done
+
+echo "# load/unload churn, $cycles cycles, racing open/read/write/close"
+rm -f /tmp/stop
+(
+	while [ ! -e /tmp/stop ]; do
+		for dev in /dev/duet-c /dev/duet-rust; do
+			(echo x >$dev; duetctl $dev info; cat $dev) >/dev/null 2>&1
+		done
+	done
+) &
+racer=$!
+done_cycles=0
+refused=0
+i=0
+while [ $i -lt "$cycles" ]; do
+	i=$((i + 1))
+	modprobe duet_rust 2>/dev/null
+	rmmod duet_rust 2>/dev/null || refused=$((refused + 1))
+	rmmod duet_c 2>/dev/null || refused=$((refused + 1))
+	grep -q '^duet_' /proc/modules || done_cycles=$((done_cycles + 1))
+done
+touch /tmp/stop
+wait $racer
+modprobe -r duet_rust duet_c 2>/dev/null
+if [ "$done_cycles" -gt 0 ] && ! grep -q '^duet_' /proc/modules; then
+	echo "ok - churn: $cycles load/unload cycles ($done_cycles fully unloaded, $refused rmmods refused while in use)"
+else
+	echo "not ok - churn: $cycles cycles, $done_cycles fully unloaded; modules left: $(grep '^duet_' /proc/modules)"
+	fails=$((fails + 1))
+fi
+echo "# stat duet_c cycles $cycles"
+echo "# stat duet_rust cycles $cycles"
+run duet-sanitizers leaks "the load/unload churn"
+
+run duet-sanitizers gate
+echo "# stat all sanitizer_reports $(dmesg | grep -c -E 'BUG|WARNING|KASAN|UBSAN|circular locking|inconsistent lock state|Oops')"
+[ "$fails" = 0 ]

@@ -1,0 +1,53 @@
+#!/bin/sh
+# talk-screen.sh [SCREENS] - host test: run `make talk` in tmux as a
+# speaker would, press Enter between steps, and check each captured screen
+# for what the step promises. Prints TAP verdicts; with SCREENS, keeps the
+# captured screens (text) in that file.
+top=$(cd "$(dirname "$0")/.." && pwd)
+screens=${1:-/dev/null}
+s=duet-talk-$$
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-talk.XXXXXX")
+trap 'tmux kill-session -t $s 2>/dev/null; rm -rf "$tmp"' EXIT
+tmux new-session -d -s $s -x 180 -y 50 "cd '$top' && COLUMNS=180 DUET_CACHE='${DUET_CACHE:-/var/cache/duet}' DUET_REPORT='${DUET_REPORT:-}' sh scripts/talk.sh; echo TALK-DONE; sleep 60"
+: >"$screens"
+
+# screen UNTIL - wait (up to 3 minutes) until the screen shows UNTIL; keep it.
+screen() {
+	i=0
+	while [ $i -lt 360 ]; do
+		tmux capture-pane -p -t $s >"$tmp/screen"
+		grep -q -- "$1" "$tmp/screen" && { cat "$tmp/screen" >>"$screens"; echo "=====" >>"$screens"; return 0; }
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+tap() { if [ "$1" = 0 ]; then echo "ok - talk: $2"; else echo "not ok - talk: $2"; sed 's/^/#   /' "$tmp/screen" | head -n 30; fi; }
+# both TEXT - TEXT appears in the C column and in the Rust column.
+both() {
+	cut -c1-88 "$tmp/screen" | grep -q -- "$1" && cut -c92- "$tmp/screen" | grep -q -- "$1"
+}
+next() { tmux send-keys -t $s Enter; }
+
+screen "Step 1 of 5"; tap $? "step 1 appears: load order and dependencies"
+tap "$(grep -q 'C: duet_c, /dev/duet-c *| Rust: duet_rust, /dev/duet-rust' "$tmp/screen"; echo $?)" "C left, Rust right"
+tap "$(cut -c92- "$tmp/screen" | grep -q '^duet_c .* duet_rust'; echo $?)" "the Rust side shows duet_c used by duet_rust"
+next
+screen "Step 2 of 5"; tap $? "step 2 appears: params"
+tap "$(cut -c1-88 "$tmp/screen" | grep -q 'capacity.*digest.*max_open.*trace'; echo $?)" "the C params are in sysfs"
+tap "$(cut -c92- "$tmp/screen" | grep -q 'No such file'; echo $?)" "the Rust params are not"
+next
+screen "Step 3 of 5"; tap $? "step 3 appears: a transfer"
+tap "$(both 'identical'; echo $?)" "both devices return the data intact"
+dc=$(cut -c1-88 "$tmp/screen" | awk '$1 == "c" { print $(NF - 1), $NF }')
+dr=$(cut -c92- "$tmp/screen" | awk '$1 == "rust" { print $(NF - 1), $NF }')
+tap "$([ -n "$dc" ] && [ "$dc" = "$dr" ]; echo $?)" "both show the same digests in /proc/duet ($dc / $dr)"
+next
+screen "Step 4 of 5"; tap $? "step 4 appears: unloading while open"
+tap "$(both "can't unload"; echo $?)" "both refuse to unload while open"
+next
+screen "Step 5 of 5"; tap $? "step 5 appears: bad input"
+tap "$(both 'Invalid argument'; echo $?)" "both reject a capacity of 10 with EINVAL"
+next
+screen "TALK-DONE"; tap $? "the talk ends with the report's headline"
+tap "$(grep -q 'Headline\|no report yet' "$tmp/screen"; echo $?)" "the last screen has the headline numbers (or says how to get them)"
