@@ -14,6 +14,10 @@
  * Metrics: cycle (write SIZE bytes, then read them back), info and stats
  * (one ioctl), openclose (open + close), xfer2cpu (a writer thread on CPU 0
  * and a reader on CPU 1 moving 4 MiB in SIZE pieces; ns per byte).
+ * Each measurement makes at most 20000 calls (2000 with -q).
+ * With -m, instead: load and unload (finit_module() and delete_module() of
+ * each module; duet_c is loaded first, untimed, for duet_rust), printed
+ * with TAG "module". No duet module may be loaded when -m starts.
  * Each round runs every variant once, in ABBA order (the order reverses
  * every round); round 0 is a warm-up and is not printed. -q: few rounds,
  * small counts (a smoke test).
@@ -27,21 +31,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/duet.h>
 
 #define CAPACITY	(64 * 1024)
-#define XFER_BYTES	(4 << 20)
 
 enum variant { C, RUST, PIPE, NUL, NVARIANTS };
 static const char *const names[] = { "c", "rust", "pipe", "null" };
 static const size_t sizes[] = { 1, 64, 512, 4096, 65536 };
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 
+/* Per measurement: at most this many calls, or bytes for the cycles. */
 static int rounds = 30;
-static long budget = 2000000;	/* bytes per measurement, roughly */
+static long calls = 20000;
+static long budget = 4 << 20;
+static long xfer_bytes = 4 << 20;
 static const char *tag;
 static char buf[CAPACITY];
 
@@ -104,7 +112,7 @@ static void close_variant(struct ends e)
 static double cycle(enum variant v, size_t size)
 {
 	struct ends e = open_variant(v);
-	long n = budget / size + 10;
+	long n = budget / size < calls ? budget / size : calls;
 	double t0 = now_ns();
 
 	for (long i = 0; i < n; i++) {
@@ -121,7 +129,7 @@ static double one_ioctl(enum variant v, unsigned long cmd)
 {
 	struct ends e = open_variant(v);
 	struct duet_stats st;
-	long n = budget / 200 + 10;
+	long n = calls / 4;
 	double t0 = now_ns();
 
 	for (long i = 0; i < n; i++)
@@ -135,7 +143,7 @@ static double one_ioctl(enum variant v, unsigned long cmd)
 static double openclose(enum variant v)
 {
 	static const char *const paths[] = { "/dev/duet-c", "/dev/duet-rust", NULL, "/dev/null" };
-	long n = budget / 500 + 10;
+	long n = calls / 10;
 	double t0 = now_ns();
 
 	for (long i = 0; i < n; i++) {
@@ -166,7 +174,7 @@ static void *reader(void *arg)
 {
 	struct xfer *x = arg;
 	static char rbuf[CAPACITY];
-	long left = XFER_BYTES;
+	long left = xfer_bytes;
 
 	pin(1);
 	while (left > 0) {
@@ -182,7 +190,7 @@ static void *reader(void *arg)
 static double xfer2cpu(enum variant v, size_t size)
 {
 	struct xfer x = { open_variant(v), size };
-	long left = XFER_BYTES;
+	long left = xfer_bytes;
 	pthread_t t;
 	double t0;
 
@@ -197,9 +205,33 @@ static double xfer2cpu(enum variant v, size_t size)
 		left -= n;
 	}
 	pthread_join(t, NULL);
-	t0 = (now_ns() - t0) / XFER_BYTES;
+	t0 = (now_ns() - t0) / xfer_bytes;
 	close_variant(x.e);
 	return t0;
+}
+
+static int load(const char *name)
+{
+	static const char *const dirs[] = { "c_module", "rust_module" };
+	char path[256];
+	struct utsname u;
+	int fd, ret;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/kernel/drivers/misc/duet/%s/%s.ko",
+		 u.release, dirs[!strcmp(name, "duet_rust")], name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(path);
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+static void unload(const char *name)
+{
+	if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		die(name);
 }
 
 static void report(const char *metric, enum variant v, size_t size, int round, double ns)
@@ -212,14 +244,20 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:q")) != -1) {
-		if (opt == 'r') {
+	int modules = 0;
+
+	while ((opt = getopt(argc, argv, "r:qm")) != -1) {
+		if (opt == 'm') {
+			modules = 1;
+		} else if (opt == 'r') {
 			rounds = atoi(optarg);
 		} else if (opt == 'q') {
 			rounds = 3;
-			budget = 100000;
+			calls = 2000;
+			budget = 256 << 10;
+			xfer_bytes = 512 << 10;
 		} else {
-			fprintf(stderr, "usage: bench [-r ROUNDS] [-q] TAG\n");
+			fprintf(stderr, "usage: bench [-r ROUNDS] [-q] [-m] TAG\n");
 			return 2;
 		}
 	}
@@ -227,6 +265,29 @@ int main(int argc, char **argv)
 		return 2;
 	tag = argv[optind];
 	memset(buf, 0x5a, sizeof(buf));
+	if (modules) {
+		for (int round = 0; round <= rounds; round++) {
+			for (int k = 0; k < 2; k++) {
+				enum variant v = round % 2 ? 1 - k : k;
+				const char *name = v == C ? "duet_c" : "duet_rust";
+				double t0, t1, t2;
+
+				if (v == RUST && load("duet_c"))
+					die("load duet_c");
+				t0 = now_ns();
+				if (load(name))
+					die(name);
+				t1 = now_ns();
+				unload(name);
+				t2 = now_ns();
+				if (v == RUST)
+					unload("duet_c");
+				report("load", v, 0, round, t1 - t0);
+				report("unload", v, 0, round, t2 - t1);
+			}
+		}
+		return 0;
+	}
 	printf("# bench %s: %d rounds (+1 warm-up), ABBA order, %ld CPUs\n", tag,
 	       rounds, sysconf(_SC_NPROCESSORS_ONLN));
 	for (int round = 0; round <= rounds; round++) {

@@ -13,25 +13,8 @@ modprobe duet_c digest=0 && modprobe duet_rust digest=0 || exit 1
 bench $quick digest-off || exit 1
 modprobe -r duet_rust duet_c
 
-# Module load and unload times (ns), C then Rust, alternating.
-n=30
-[ -n "$quick" ] && n=3
-i=0
-while [ $i -le $n ]; do
-	for m in duet_c duet_rust; do
-		[ $m = duet_rust ] && modprobe duet_c
-		t0=$(date +%s%N)
-		modprobe $m
-		t1=$(date +%s%N)
-		rmmod $m
-		t2=$(date +%s%N)
-		[ $m = duet_rust ] && rmmod duet_c
-		v=$(echo $m | sed 's/duet_//')
-		[ $i -gt 0 ] && echo "raw module load $v 0 $i $((t1 - t0))" &&
-			echo "raw module unload $v 0 $i $((t2 - t1))"
-	done
-	i=$((i + 1))
-done
+# Module load and unload times: finit_module() and delete_module().
+bench $quick -m module || exit 1
 
 # Memory per open file: Slab growth over 1000 open files, in bytes.
 modprobe duet_c && modprobe duet_rust

@@ -12,7 +12,7 @@ mkdir -p "$dir/plots"
 awk -f "$cmp/stats.awk" "$raw" | sort >"$dir/stats.tsv"
 meta() { sed -n "s/^# meta $1 //p" "$raw" | head -n 1; }
 pkg() { sed -n "s/^# meta package $1 //p" "$raw"; }
-rounds=$(awk '$1 == "raw" && $3 == "cycle" { if ($7 > n) n = $7 } END { print n + 0 }' "$raw")
+rounds=$(awk '$1 == "raw" && $3 == "cycle" { if ($6 > n) n = $6 } END { print n + 0 }' "$raw")
 
 # stat TAG METRIC SIZE VARIANT - the median, or "-".
 stat() { awk -F '\t' -v t="$1" -v m="$2" -v s="$3" -v v="$4" \
@@ -69,7 +69,7 @@ PLOT
 	echo
 	echo "## How it was measured"
 	echo
-	echo "| | |"
+	echo "| what | how |"
 	echo "| --- | --- |"
 	echo "| kernel | Linux $(meta release), Debian linux-source-7.3 $(pkg linux-source-7.3), tinyconfig + config/lab.config, LLVM=1 |"
 	echo "| toolchain | rustc $(pkg rustc), bindgen $(pkg bindgen), clang/lld $(pkg clang) (Debian trixie) |"
@@ -98,7 +98,7 @@ PLOT
 	echo "| module unload | $(ratio module unload 0) | |"
 	echo
 	for tag in digest-on digest-off; do
-		echo "## Throughput, ${tag#digest-} digest"
+		echo "## Throughput, digest ${tag#digest-}"
 		echo
 		echo "Write SIZE bytes, read them back; capacity 64 KiB. MB/s and cycles/s from the median time."
 		echo
@@ -127,7 +127,7 @@ PLOT
 	echo
 	echo "## Two CPUs: one writer, one reader"
 	echo
-	echo "A writer thread pinned to CPU 0 and a reader on CPU 1 move 4 MiB; digest off."
+	echo "A writer thread pinned to CPU 0 and a reader on CPU 1 move 4 MiB (512 KiB in a quick run); digest off."
 	echo
 	echo "| piece size | duet-c MB/s | duet-rust MB/s | pipe MB/s | Rust/C time |"
 	echo "| ---: | ---: | ---: | ---: | --- |"
@@ -146,7 +146,7 @@ awk -v dir="$dir" -f "$cmp/md2html.awk" "$dir/report.md" >"$dir/report.html"
 	echo "{"
 	printf '  "meta": {'
 	sed -n 's/^# meta \([a-z-]*\) \(.*\)/\1\t\2/p' "$raw" | grep -v '^package' |
-		awk -F '\t' '{ gsub(/"/, "\\\"", $2); printf "%s\"%s\": \"%s\"", NR > 1 ? ", " : "", $1, $2 }'
+		awk -F '\t' '{ gsub(/"/, "\\\"", $2); printf "%s\"%s\": \"%s\"", (NR > 1 ? ", " : ""), $1, $2 }'
 	printf ', "rounds": %d},\n' "$rounds"
 	printf '  "stats": [\n'
 	awk -F '\t' '$1 == "stat" { printf "%s    {\"tag\": \"%s\", \"metric\": \"%s\", \"size\": %s, \"variant\": \"%s\", \"n\": %s, \"median_ns\": %s, \"q1_ns\": %s, \"q3_ns\": %s}", n++ ? ",\n" : "", $2, $3, $4, $5, $6, $7, $8, $9 }' "$dir/stats.tsv"

@@ -20,5 +20,5 @@ kdir=$(kernel_dir lab)
 msg "benchmarking in the guest (${cmdline:-30 rounds}); raw figures go to $dir/bench.txt"
 DUET_CMDLINE=$cmdline DUET_FLAVOR=lab sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" |
 	tee -a "$dir/bench.txt.new" | awk '/^# bench/ { print "duet:   " $0; fflush() }' >&2
-grep -q '^raw .* module load ' "$dir/bench.txt.new" || die "the benchmark did not finish (see $dir/bench.txt.new)"
+grep -q '^raw module load ' "$dir/bench.txt.new" || die "the benchmark did not finish (see $dir/bench.txt.new)"
 mv "$dir/bench.txt.new" "$dir/bench.txt"

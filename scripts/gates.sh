@@ -7,6 +7,7 @@
 #                            (`make rustfmtcheck` does not follow the
 #                            drivers/misc/duet symlink, so it is run here)
 #   CLIPPY=1                 rebuild of duet_rust, no warnings
+#   the harness scripts      pass shellcheck
 set -u
 src=$DUET_WORK/src
 out=$DUET_WORK/build
@@ -62,7 +63,13 @@ clippy() {
 	[ "$rc" = 0 ] && [ ! -s "$log.ours" ]
 }
 
+shellcheck_all() {
+	cd "$DUET_SRC" && shellcheck scripts/*.sh tests/*.sh compare/*.sh guest/init \
+		guest/*.sh guest/duet-sanitizers .ci/run
+}
+
 gate "checkpatch.pl --strict on the C sources" checkpatch
 gate "kernel-doc -Wall on the C sources" kerneldoc
 gate "rustfmt --check on the Rust sources" rustfmtcheck
 gate "CLIPPY=1 build of duet_rust without warnings" clippy
+gate "shellcheck on the harness's scripts" shellcheck_all

@@ -11,12 +11,14 @@ trap 'tmux kill-session -t $s 2>/dev/null; rm -rf "$tmp"' EXIT
 tmux new-session -d -s $s -x 180 -y 50 "cd '$top' && COLUMNS=180 DUET_CACHE='${DUET_CACHE:-/var/cache/duet}' DUET_REPORT='${DUET_REPORT:-}' sh scripts/talk.sh; echo TALK-DONE; sleep 60"
 : >"$screens"
 
-# screen UNTIL - wait (up to 3 minutes) until the screen shows UNTIL; keep it.
+# screen UNTIL [DRAWN] - wait (up to 3 minutes) until the screen shows
+# UNTIL and DRAWN (by default the prompt that ends a step); keep it.
 screen() {
 	i=0
 	while [ $i -lt 360 ]; do
 		tmux capture-pane -p -t $s >"$tmp/screen"
-		grep -q -- "$1" "$tmp/screen" && { cat "$tmp/screen" >>"$screens"; echo "=====" >>"$screens"; return 0; }
+		grep -q -- "$1" "$tmp/screen" && grep -q -- "${2:-press Enter for the next step}" "$tmp/screen" &&
+			{ cat "$tmp/screen" >>"$screens"; echo "=====" >>"$screens"; return 0; }
 		sleep 0.5
 		i=$((i + 1))
 	done
@@ -49,5 +51,5 @@ next
 screen "Step 5 of 5"; tap $? "step 5 appears: bad input"
 tap "$(both 'Invalid argument'; echo $?)" "both reject a capacity of 10 with EINVAL"
 next
-screen "TALK-DONE"; tap $? "the talk ends with the report's headline"
+screen "TALK-DONE" "TALK-DONE"; tap $? "the talk ends with the report's headline"
 tap "$(grep -q 'Headline\|no report yet' "$tmp/screen"; echo $?)" "the last screen has the headline numbers (or says how to get them)"
