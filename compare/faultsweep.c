@@ -10,12 +10,15 @@
  *	faultsweep open|write|read|resize|info|stats /dev/duet-c
  *
  * Uses /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), with failslab,
- * fail_page_alloc and fail_usercopy armed by the caller (tests/faults.sh).
+ * fail_page_alloc and fail_usercopy armed by the caller (duet-sanitizers
+ * arm). Reading fail-nth back is itself a user copy, which an armed fault
+ * would hit, so a second thread, never armed, reads and resets it.
  * Prints one TAP line: the faults injected and any check that failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +30,10 @@
 
 #define MAX_SWEEP	5000
 
-static int nth_fd = -1;
+static int nth_fd = -1;		/* this thread's fail-nth */
+static int peer_fd = -1;	/* the same file, for the peer thread */
+static pthread_barrier_t handoff;
+static int injected;
 static int problems;
 
 static void problem(int n, const char *fmt, const char *what, int err)
@@ -38,7 +44,7 @@ static void problem(int n, const char *fmt, const char *what, int err)
 	problems++;
 }
 
-/* Arm: the n-th fault site from now on fails. */
+/* Arm: the n-th fault site of this thread from now on fails. */
 static void arm(int n)
 {
 	char buf[16];
@@ -50,17 +56,30 @@ static void arm(int n)
 	}
 }
 
-/* Disarm; returns whether the armed fault was injected. */
+/* The peer: after each call, note whether the fault fired, and disarm. */
+static void *peer(void *arg)
+{
+	for (;;) {
+		char buf[16] = "";
+
+		pthread_barrier_wait(&handoff);
+		if (pread(peer_fd, buf, sizeof(buf) - 1, 0) <= 0 ||
+		    pwrite(peer_fd, "0", 1, 0) != 1) {
+			perror("faultsweep: peer fail-nth");
+			exit(2);
+		}
+		injected = atoi(buf) == 0;
+		pthread_barrier_wait(&handoff);
+	}
+	return NULL;
+}
+
+/* Disarm (through the peer); returns whether the armed fault was injected. */
 static int disarm(void)
 {
-	char buf[16] = "";
-
-	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) < 0) {
-		perror("faultsweep: fail-nth");
-		exit(2);
-	}
-	arm(0);
-	return atoi(buf) == 0;
+	pthread_barrier_wait(&handoff);
+	pthread_barrier_wait(&handoff);
+	return injected;
 }
 
 struct snapshot {
@@ -209,11 +228,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: faultsweep load MODULE.ko [PARAMS] | OP DEVICE\n");
 		return 2;
 	}
+	char path[64];
+	pthread_t t;
+
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (nth_fd < 0) {
-		perror("faultsweep: /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION?)");
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
+	peer_fd = open(path, O_RDWR);
+	if (nth_fd < 0 || peer_fd < 0) {
+		perror("faultsweep: fail-nth (CONFIG_FAULT_INJECTION?)");
 		return 2;
 	}
+	pthread_barrier_init(&handoff, NULL, 2);
+	pthread_create(&t, NULL, peer, NULL);
 	if (!strcmp(argv[1], "load"))
 		faults = sweep_load(argv[2], argc > 3 ? argv[3] : "");
 	else

@@ -190,9 +190,12 @@ static void one_op(uint64_t *s, int *fds, char *buf)
 		if (ret > (long)len)
 			violation("write %zu returned %ld", len, ret);
 	} else if (op < 66) {			/* read or write, bad pointer */
-		ret = below(s, 2) ? read(fd, bad_pointer(s), len) : write(fd, bad_pointer(s), len);
+		void *bad = bad_pointer(s);
+
+		ret = below(s, 2) ? BLOCKING(nonblock, read(fd, bad, len)) :
+				    BLOCKING(nonblock, write(fd, bad, len));
 		if (ret < 0 && errno != EBADF && errno != EAGAIN && errno != ENOSPC &&
-		    errno != EFAULT)
+		    errno != EFAULT && errno != EINTR)
 			violation("bad-pointer read/write: %s", strerror(errno));
 	} else if (op < 72) {			/* toggle O_NONBLOCK */
 		fcntl(fd, F_SETFL, nonblock ? 0 : O_NONBLOCK);
@@ -276,15 +279,24 @@ static void on_signal(int sig)
  */
 static void *watchdog(void *arg)
 {
-	long last = -1;
+	long last = -1, stalled = 0;
 
 	while (!atomic_load(&done)) {
 		long now = atomic_load(&progress);
 
 		usleep(20000);
-		if (now == last && atomic_load(&blocked) > 0)
+		if (now != last) {
+			stalled = 0;
+		} else if (++stalled * 20 > 60000) {
+			/* A minute without one completed call: fail, never hang. */
+			printf("not ok - fuzz %s: seed %llu, stalled for 60 s after %ld calls\n",
+			       device, seed, now);
+			fflush(stdout);
+			_exit(1);
+		} else if (atomic_load(&blocked) > 0) {
 			for (int i = 0; i < nthreads; i++)
 				pthread_kill(threads[i], SIGUSR1);
+		}
 		last = now;
 	}
 	return NULL;

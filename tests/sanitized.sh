@@ -45,6 +45,11 @@ for m in duet_c duet_rust; do
 	echo "# stat $m faults $(sed -n 's/^.*: \([0-9]*\) faults injected.*/\1/p' /tmp/sweep.out |
 		awk '{ n += $1 } END { print n + 0 }')"
 	grep -q '^not ok' /tmp/sweep.out && fails=$((fails + 1))
+	swept=$(grep -c '^ok - faultsweep' /tmp/sweep.out)
+	if [ "$swept" != 7 ]; then
+		echo "not ok - faultsweep: only $swept of 7 sweeps of $m reported success"
+		fails=$((fails + 1))
+	fi
 	modprobe -r duet_rust duet_c
 	run duet-sanitizers leaks "the fault sweeps of $m"
 done
