@@ -2,6 +2,8 @@
 # harness.sh - host test of `make run`: the guest's exit status comes back,
 # the script sees the files of FILES in its working directory, and nothing
 # is left behind. Prints TAP verdicts.
+# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
+status_of() { if "$@"; then echo 0; else echo 1; fi; }
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-harness.XXXXXX")
@@ -23,14 +25,14 @@ run() {
 tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$tmp/run.log"; fi; }
 
 rc=$(run "$tmp/exit0.sh")
-tap "$([ "$rc" = 0 ]; echo $?)" "make run returns 0 when the script exits 0 (got $rc)"
+tap "$(status_of [ "$rc" = 0 ])" "make run returns 0 when the script exits 0 (got $rc)"
 # make itself can only exit 0, 1 or 2: it fails, and says the status.
 rc=$(run "$tmp/exit3.sh")
 tap "$([ "$rc" != 0 ] && grep -q 'the script exited with status 3' "$tmp/run.log"; echo $?)" \
 	"make run fails and reports status 3 when the script exits 3 (got $rc)"
 rc=$(TMPDIR=$tmp/scratch sh "$top/scripts/boot.sh" "$tmp/exit3.sh" >"$tmp/run.log" 2>&1; echo $?)
-tap "$([ "$rc" = 3 ]; echo $?)" "scripts/boot.sh returns exactly 3 when the script exits 3 (got $rc)"
+tap "$(status_of [ "$rc" = 3 ])" "scripts/boot.sh returns exactly 3 when the script exits 3 (got $rc)"
 rc=$(run "$tmp/files.sh" "$tmp/files")
-tap "$([ "$rc" = 0 ]; echo $?)" "the script runs in the FILES directory and sees its files (got $rc)"
+tap "$(status_of [ "$rc" = 0 ])" "the script runs in the FILES directory and sees its files (got $rc)"
 left=$(ls -A "$tmp/scratch")
-tap "$([ -z "$left" ]; echo $?)" "make run leaves no temporary files behind${left:+ (left: $left)}"
+tap "$(status_of [ -z "$left" ])" "make run leaves no temporary files behind${left:+ (left: $left)}"

@@ -3,6 +3,8 @@
 # working directory (NN.guest, NN.expect, NN.title, NN.solution), run its
 # commands echoing each one (sh -v), check every expected pattern, run the
 # solution of its exercise if given, and leave no duet module loaded.
+# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
+status_of() { if "$@"; then echo 0; else echo 1; fi; }
 fails=0
 verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fails=$((fails + 1)); fi
@@ -18,7 +20,7 @@ for guest in *.guest; do
 		verdict $? "lab $n: the output has /$pattern/"
 	done <"$n.expect"
 	left=$(grep '^duet_' /proc/modules | cut -d' ' -f1 | tr '\n' ' ')
-	verdict "$([ -z "$left" ]; echo $?)" "lab $n: leaves no duet module loaded${left:+ (left: $left)}"
+	verdict "$(status_of [ -z "$left" ])" "lab $n: leaves no duet module loaded${left:+ (left: $left)}"
 	modprobe -r duet_rust duet_c 2>/dev/null
 	if [ -s "$n.solution" ]; then
 		dmesg -c >/dev/null
