@@ -55,4 +55,4 @@ screen "Step 5 of 5"; tap $? "step 5 appears: bad input"
 tap "$(both 'Invalid argument'; echo $?)" "both reject a capacity of 10 with EINVAL"
 next
 screen "TALK-DONE" "TALK-DONE"; tap $? "the talk ends with the report's headline"
-tap "$(grep -q "report's headline" "$tmp/screen" && grep -q 'Rust/C\|no report yet' "$tmp/screen"; echo $?)" "the last screen has the headline numbers (or says how to get them)"
+tap "$(grep -q "report's headline" "$tmp/screen" && grep -q 'Rust divided by C\|no report yet' "$tmp/screen"; echo $?)" "the last screen has the headline numbers (or says how to get them)"
