@@ -119,8 +119,8 @@ PLOT
 	echo "| INFO ioctl (µs) | $(us "$(stat digest-on info 0 c)") | $(us "$(stat digest-on info 0 rust)") | $(ratio digest-on info 0) |"
 	echo "| STATS ioctl (µs) | $(us "$(stat digest-on stats 0 c)") | $(us "$(stat digest-on stats 0 rust)") | $(ratio digest-on stats 0) |"
 	echo "| open + close (µs) | $(us "$(stat digest-on openclose 0 c)") | $(us "$(stat digest-on openclose 0 rust)") | $(ratio digest-on openclose 0) |"
-	echo "| module load, modprobe (µs) | $(us "$(stat module load 0 c)") | $(us "$(stat module load 0 rust)") | $(ratio module load 0) |"
-	echo "| module unload, rmmod (µs) | $(us "$(stat module unload 0 c)") | $(us "$(stat module unload 0 rust)") | $(ratio module unload 0) |"
+	echo "| module load, finit_module() (µs) | $(us "$(stat module load 0 c)") | $(us "$(stat module load 0 rust)") | $(ratio module load 0) |"
+	echo "| module unload, delete_module() (µs) | $(us "$(stat module unload 0 c)") | $(us "$(stat module unload 0 rust)") | $(ratio module unload 0) |"
 	echo "| memory per open file (bytes of slab) | $(stat memory perfile 0 c | cut -d. -f1) | $(stat memory perfile 0 rust | cut -d. -f1) | |"
 	echo
 	echo "/dev/null + /dev/zero open+close: $(us "$(stat digest-on openclose 0 null)") µs (the cost of the syscalls alone)."
