@@ -279,12 +279,17 @@ static void on_signal(int sig)
  */
 static void *watchdog(void *arg)
 {
-	long last = -1, stalled = 0;
+	long last = -1, stalled = 0, ticks = 0;
 
 	while (!atomic_load(&done)) {
 		long now = atomic_load(&progress);
 
 		usleep(20000);
+		/* Show progress once a minute: a long run is not a hang. */
+		if (++ticks % 3000 == 0) {
+			printf("# fuzz %s: %ld calls so far\n", device, now);
+			fflush(stdout);
+		}
 		if (now != last) {
 			stalled = 0;
 		} else if (++stalled * 20 > 60000) {

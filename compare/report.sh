@@ -22,6 +22,24 @@ ratio() { awk -F '\t' -v t="$1" -v m="$2" -v s="$3" \
 mbps() { awk -v s="$1" -v ns="$2" 'BEGIN { if (ns == "-") print "-"; else printf "%.1f", s / ns * 1000 }'; }
 us() { awk -v ns="$1" 'BEGIN { if (ns == "-") print "-"; else printf "%.2f", ns / 1000 }'; }
 
+# svgplot OUT TITLE LOGAXES - gnuplot an SVG of MB/s against message size
+# into OUT; the plot command comes on stdin.
+svgplot() {
+	{
+		cat <<PLOT
+set terminal svg size 720,420 dynamic font "sans,12"
+set output "$1"
+set title "$2"
+set logscale $3
+set xlabel "message size (bytes)"
+set ylabel "MB/s"
+set key left top
+set grid
+PLOT
+		cat
+	} | gnuplot
+}
+
 # Plots: throughput of write+read cycles against message size.
 for tag in digest-on digest-off; do
 	for v in c rust pipe null; do
@@ -29,15 +47,8 @@ for tag in digest-on digest-off; do
 			print $4, $4 / $7 * 1000, $4 / $9 * 1000, $4 / $8 * 1000 }' "$dir/stats.tsv" |
 			sort -n >"$dir/plots/$tag-$v.dat"
 	done
-	gnuplot <<PLOT
-set terminal svg size 720,420 dynamic font "sans,12"
-set output "$dir/plots/throughput-$tag.svg"
-set title "write+read cycles, digest ${tag#digest-} (median, IQR)"
-set logscale xy
-set xlabel "message size (bytes)"
-set ylabel "MB/s"
-set key left top
-set grid
+	svgplot "$dir/plots/throughput-$tag.svg" \
+		"write+read cycles, digest ${tag#digest-} (median, IQR)" xy <<PLOT
 plot "$dir/plots/$tag-c.dat" using 1:2:3:4 with yerrorlines lw 2 title "duet-c", \
      "$dir/plots/$tag-rust.dat" using 1:2:3:4 with yerrorlines lw 2 title "duet-rust", \
      "$dir/plots/$tag-pipe.dat" using 1:2:3:4 with yerrorlines dt 2 title "pipe(2)", \
@@ -48,15 +59,8 @@ for v in c rust pipe; do
 	awk -F '\t' -v v=$v '$1 == "stat" && $2 == "digest-off" && $3 == "xfer2cpu" && $5 == v {
 		print $4, 1000 / $7, 1000 / $9, 1000 / $8 }' "$dir/stats.tsv" | sort -n >"$dir/plots/xfer-$v.dat"
 done
-gnuplot <<PLOT
-set terminal svg size 720,420 dynamic font "sans,12"
-set output "$dir/plots/xfer2cpu.svg"
-set title "one writer (CPU 0) and one reader (CPU 1), digest off"
-set logscale x
-set xlabel "message size (bytes)"
-set ylabel "MB/s"
-set key left top
-set grid
+svgplot "$dir/plots/xfer2cpu.svg" \
+	"one writer (CPU 0) and one reader (CPU 1), digest off" x <<PLOT
 plot "$dir/plots/xfer-c.dat" using 1:2:3:4 with yerrorlines lw 2 title "duet-c", \
      "$dir/plots/xfer-rust.dat" using 1:2:3:4 with yerrorlines lw 2 title "duet-rust", \
      "$dir/plots/xfer-pipe.dat" using 1:2:3:4 with yerrorlines dt 2 title "pipe(2)"
