@@ -141,6 +141,7 @@ PLOT
 	echo
 	echo "![Two-CPU transfer](plots/xfer2cpu.svg)"
 	echo
+	sh "$cmp/reliability.sh" "$dir/stress.txt"
 	sh "$cmp/static.sh"
 } >"$dir/report.md"
 
