@@ -39,6 +39,8 @@ awk '
 				row("faults injected: " o[i], f["duet_c", o[i]], f["duet_rust", o[i]])
 		row("faults injected: all", v["duet_c", "faults"], v["duet_rust", "faults"])
 		row("load/unload cycles racing open files", v["duet_c", "cycles"], v["duet_rust", "cycles"])
+		if (("duet_c", "refused") in v)
+			row("of which rmmod refused (in use)", v["duet_c", "refused"], v["duet_rust", "refused"])
 		row("leaked objects (module in the backtrace)", v["duet_c", "leaks"] + 0, v["duet_rust", "leaks"] + 0)
 		print ""
 		printf "Sanitizer reports in the kernel log (both modules, one boot): %d. Verdicts: %d passed, %d failed.\n",
