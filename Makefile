@@ -34,7 +34,7 @@ help:
 	@echo 'Settings (make VAR=value): DUET_CACHE=$(DUET_CACHE)'
 	@echo '  DUET_HOST_TOOLS=1 build with the host toolchain instead of a trixie root'
 	@echo '  DUET_ACCEL=tcg|kvm (kvm only if a probe boot works)  DUET_CPU=$(DUET_CPU)'
-	@echo '  DUET_FLAVOR=lab|debug  DUET_TIMEOUT=seconds per boot'
+	@echo '  DUET_FLAVOR=lab|debug|signed  DUET_TIMEOUT=seconds per boot'
 
 deps:
 	@sh scripts/deps.sh

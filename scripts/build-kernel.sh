@@ -3,7 +3,8 @@
 # modules; runs inside the toolchain root (or on the host with host tools).
 #
 # $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
-# stage/ (modules_install) and build.log. Each step is skipped when done:
+# stage/ (modules_install), unsigned/ (signed flavor: the modules before
+# signing) and build.log. Each step is skipped when done:
 # the tree is unpacked and configured once; `make` itself is incremental,
 # so a module edit rebuilds only that module.
 set -eu
@@ -87,4 +88,21 @@ steps=$(cat "$work/build-steps")
 
 rm -rf "$work/stage"
 kmake INSTALL_MOD_PATH="$work/stage" modules_install >/dev/null
+# --- sign ---
+# The signed flavor (CONFIG_MODULE_SIG): keep an unsigned copy of each duet
+# module for the lab, then sign the installed ones with the key the kernel
+# build generated and the kernel's own sign-file, as modules_install would
+# with CONFIG_MODULE_SIG_ALL.
+rm -rf "$work/unsigned"
+if grep -qx 'CONFIG_MODULE_SIG=y' "$out/.config"; then
+	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$out/.config")
+	mkdir -p "$work/unsigned"
+	for ko in $(find "$work/stage" -name 'duet_*.ko' | sort); do
+		cp "$ko" "$work/unsigned/"
+		"$out/scripts/sign-file" "$hash" "$out/certs/signing_key.pem" \
+			"$out/certs/signing_key.x509" "$ko"
+		say "signed $(basename "$ko") ($hash, certs/signing_key.pem)"
+	done
+fi
+# --- done ---
 say "built $(cat "$out/include/config/kernel.release"): $(cd "$work/stage" && find . -name 'duet_*.ko' | sort | tr '\n' ' ')"

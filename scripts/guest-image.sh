@@ -26,6 +26,19 @@ done
 cp "$DUET_SRC/guest/duet-sanitizers" "$img/bin/"
 chmod 755 "$img/bin/duet-sanitizers"
 cp -a "$work/stage/lib/modules" "$img/lib/"
+# The signed flavor: the unsigned modules (outside /lib/modules, so modprobe
+# never picks them), and kmod's modinfo, which prints the signature fields
+# that busybox's modinfo leaves out (busybox --install keeps this link).
+if [ -d "$work/unsigned" ]; then
+	mkdir -p "$img/lab/unsigned"
+	cp "$work/unsigned"/*.ko "$img/lab/unsigned/"
+	cp /usr/bin/kmod "$img/usr/bin/kmod"
+	for lib in $(ldd /usr/bin/kmod | grep -o '/[^ ]*'); do
+		mkdir -p "$img$(dirname "$lib")"
+		cp -L "$lib" "$img$lib"
+	done
+	ln -s /usr/bin/kmod "$img/sbin/modinfo"
+fi
 mknod -m 600 "$img/dev/console" c 5 1
 (cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.cpio"
 rm -rf "$img"

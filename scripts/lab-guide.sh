@@ -3,6 +3,7 @@
 # expanding the directives with the real sources, so the guide cannot
 # drift from the code:
 #   <!-- code FILE "SECTION" -->   the text under "--- SECTION ---" in FILE
+#                                  (a /* */, // or # comment line)
 #   <!-- code FILE -->             the whole FILE
 #   <!-- lines FILE "STRING" -->   the lines of FILE containing STRING
 # --check: render to a temporary directory and fail if docs/lab differs.
@@ -16,7 +17,7 @@ fi
 # render SRC - print SRC with its directives expanded.
 render() {
 	awk -v top="$TOP" '
-	function lang(f) { return f ~ /\.rs$/ ? "rust" : f ~ /\.[ch]$/ ? "c" : f ~ /Kbuild|Makefile/ ? "make" : "text" }
+	function lang(f) { return f ~ /\.rs$/ ? "rust" : f ~ /\.[ch]$/ ? "c" : f ~ /Kbuild|Makefile/ ? "make" : f ~ /\.sh$/ ? "sh" : "text" }
 	function emit(f, sec, str,    line, on, n, path) {
 		path = top "/" f
 		printf "`%s`%s:\n\n```%s\n", f, sec != "" ? ", section *" sec "*" : (str != "" ? ", lines with `" str "`" : ""), lang(f)
@@ -24,7 +25,7 @@ render() {
 		while ((getline line < path) > 0) {
 			n++
 			if (sec != "") {
-				if (line ~ /^(\/\* |\/\/ )--- .* ---( \*\/)?$/) { on = index(line, "--- " sec " ---") > 0; continue }
+				if (line ~ /^(\/\* |\/\/ |# )--- .* ---( \*\/)?$/) { on = index(line, "--- " sec " ---") > 0; continue }
 				if (on) buf[++nb] = line
 			} else if (str != "") {
 				if (index(line, str)) print n ": " line

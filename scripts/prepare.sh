@@ -1,7 +1,7 @@
 #!/bin/sh
 # prepare.sh [FLAVOR] - everything before a boot, each step skipped when
 # its result is in the cache: host packages, toolchain root, kernel and
-# modules, guest image. FLAVOR is lab (default) or debug.
+# modules, guest image. FLAVOR is lab (default), debug or signed.
 . "$(dirname "$0")/lib.sh"
 flavor=${1:-${DUET_FLAVOR:-lab}}
 [ -f "$TOP/config/$flavor.config" ] || die "no kernel flavor '$flavor' (config/$flavor.config)"
