@@ -56,29 +56,49 @@ done
 
 echo "# load/unload churn, $cycles cycles, racing open/read/write/close"
 rm -f /tmp/stop
-(
+# race DEV - open, write, ioctl, read and close DEV until /tmp/stop exists.
+race() {
 	while [ ! -e /tmp/stop ]; do
-		for dev in /dev/duet-c /dev/duet-rust; do
-			(echo x >$dev; duetctl $dev info; cat $dev) >/dev/null 2>&1
-		done
+		# A redirect to a missing node would create a plain file in
+		# /dev that hides the next device node: test first, and remove
+		# such a file if a lost race left one.
+		if [ -c "$1" ]; then
+			(echo x >"$1"; holdopen "$1" 1 duetctl "$1" info; cat "$1")
+		elif [ -f "$1" ]; then
+			rm -f "$1"
+		fi >/dev/null 2>&1
 	done
-) &
-racer=$!
+}
+race /dev/duet-c &
+racers=$!
+race /dev/duet-rust &
+racers="$racers $!"
 done_cycles=0
 refused_c=0 refused_rust=0
 i=0
 while [ $i -lt "$cycles" ]; do
 	i=$((i + 1))
 	modprobe duet_rust 2>/dev/null
-	# 0-15 ms for the racer to get a file open, so some rmmods meet one
+	# 0-15 ms for the racers to get a file open, so some rmmods meet one
 	usleep $((i % 4 * 5000))
 	rmmod duet_rust 2>/dev/null || refused_rust=$((refused_rust + 1))
 	rmmod duet_c 2>/dev/null || refused_c=$((refused_c + 1))
 	grep -q '^duet_' /proc/modules || done_cycles=$((done_cycles + 1))
 done
 touch /tmp/stop
-wait $racer
+# shellcheck disable=SC2086 # two PIDs
+wait $racers
 modprobe -r duet_rust duet_c 2>/dev/null
+rm -f /dev/duet-c /dev/duet-rust 2>/dev/null
+modprobe duet_rust
+if [ -c /dev/duet-c ] && [ -c /dev/duet-rust ] && duetctl /dev/duet-rust info >/dev/null; then
+	echo "ok - churn: both device nodes come back after the churn"
+else
+	echo "not ok - churn: both device nodes come back after the churn"
+	find /dev -name 'duet-*' -exec ls -l {} + | sed 's/^/#   /'
+	fails=$((fails + 1))
+fi
+modprobe -r duet_rust duet_c
 if [ "$done_cycles" -gt 0 ] && ! grep -q '^duet_' /proc/modules; then
 	echo "ok - churn: $cycles load/unload cycles ($done_cycles fully unloaded, rmmod refused while in use: duet_rust $refused_rust, duet_c $refused_c)"
 else
