@@ -24,11 +24,11 @@ mv "$log.tmp" "$log"
 		$1 == "#" && $2 == "stat" && $4 == "leaks" { v[$3, $4] += $5; next }
 		$1 == "#" && $2 == "stat" { v[$3, $4] = $5 }
 		END {
-			fmt = "%-10s %10s %16s %7s %18s %6s %10s\n"
-			printf fmt, "module", "fuzz ops", "faults injected", "cycles", "sanitizer reports", "leaks", "data lost"
+			fmt = "%-10s %10s %16s %7s %14s %18s %6s %10s\n"
+			printf fmt, "module", "fuzz ops", "faults injected", "cycles", "rmmod refused", "sanitizer reports", "leaks", "data lost"
 			split("duet_c duet_rust", m, " ")
 			for (i = 1; i <= 2; i++)
-				printf fmt, m[i], v[m[i], "fuzz_ops"], v[m[i], "faults"], v[m[i], "cycles"],
+				printf fmt, m[i], v[m[i], "fuzz_ops"], v[m[i], "faults"], v[m[i], "cycles"], v[m[i], "refused"],
 					v["all", "sanitizer_reports"] " (both)", v[m[i], "leaks"] + 0, v[m[i], "data_lost"]
 		}' "$log"
 	grep -E '^(not )?ok ' "$log" |
