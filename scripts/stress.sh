@@ -9,7 +9,7 @@ dir=${DUET_REPORT:-$TOP/report}
 mkdir -p "$dir"
 log=$dir/stress.txt
 sh "$TOP/scripts/prepare.sh" debug
-msg "running the long sanitizer suite on the debug kernel (about 40 minutes under TCG); output in $log"
+msg "running the long sanitizer suite on the debug kernel (about 35 minutes under TCG); output in $log"
 start=$(date +%s)
 set +e
 DUET_FLAVOR=debug DUET_CMDLINE=duet.stress=1 DUET_TIMEOUT=${DUET_TIMEOUT:-5400} \
