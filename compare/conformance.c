@@ -14,8 +14,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,31 @@
 #include <linux/duet.h>
 
 #include "kselftest_harness.h"
+
+/*
+ * The UAPI layout, checked at compile time. This file is built twice, as a
+ * 64-bit and as a 32-bit (i386) program, and both devices hand the structs
+ * of a 32-bit caller through compat_ptr_ioctl unchanged: so every size and
+ * offset must be the same for both (the size is also part of the ioctl
+ * numbers). A __u64 after a lone __u32, say, would break these.
+ */
+#define LAYOUT(type, field, offset)					\
+	_Static_assert(offsetof(struct type, field) == (offset),	\
+		       #type "." #field " must be at offset " #offset " for 32- and 64-bit callers")
+_Static_assert(sizeof(struct duet_info) == 24, "struct duet_info must be 24 bytes");
+LAYOUT(duet_info, abi_version, 0);
+LAYOUT(duet_info, capacity, 4);
+LAYOUT(duet_info, used, 8);
+LAYOUT(duet_info, max_open, 12);
+LAYOUT(duet_info, impl, 16);
+_Static_assert(sizeof(struct duet_stats) == 48, "struct duet_stats must be 48 bytes");
+LAYOUT(duet_stats, opens, 0);
+LAYOUT(duet_stats, reads, 8);
+LAYOUT(duet_stats, writes, 16);
+LAYOUT(duet_stats, bytes_in, 24);
+LAYOUT(duet_stats, bytes_out, 32);
+LAYOUT(duet_stats, digest_in, 40);
+LAYOUT(duet_stats, digest_out, 44);
 
 #define CAPACITY	DUET_CAPACITY_DEFAULT
 #define BIG_TRANSFER	(4 << 20)
@@ -77,7 +104,13 @@ static int exited_within(pid_t pid, int ms, int *status)
 	for (int waited = 0; waited <= ms; waited += 10) {
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return 1;
-		usleep(10000);
+		/*
+		 * poll(), not usleep(): i386 glibc's usleep() gets ENOSYS and
+		 * returns at once on a kernel without COMPAT_32BIT_TIME (ours),
+		 * which made every wait here zero long in the 32-bit build.
+		 */
+		if (poll(NULL, 0, 10) < 0)
+			return 0;
 	}
 	return 0;
 }
@@ -521,7 +554,7 @@ TEST_F(duet, proc_duet_row_matches_stats)
 	ASSERT_EQ(4, read(self->fd, line, 4));
 	s = stats_of(self->fd);
 	f = fopen("/proc/duet", "r");
-	ASSERT_NE(NULL, f);
+	ASSERT_TRUE(f != NULL);
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%15s %31s %llu %llu %llu %llu %llu %x %x", name,
 			   module, &opens, &reads, &writes, &in, &out, &din,
@@ -599,6 +632,12 @@ TEST_F(duet, resize_below_used_is_busy)
 
 /* --- bad input --- */
 
+#if UINTPTR_MAX > 0xffffffffu
+#define KERNEL_POINTER	((void *)0xffff888000000000UL)	/* x86-64's direct map */
+#else
+#define KERNEL_POINTER	((void *)0xc0000000UL)	/* i386's kernel; unmapped in a compat task */
+#endif
+
 TEST_F(duet, unknown_ioctls_get_enotty)
 {
 	static const unsigned long cmds[] = {
@@ -618,7 +657,7 @@ TEST_F(duet, unknown_ioctls_get_enotty)
 TEST_F(duet, bad_pointers_get_efault_and_change_nothing)
 {
 	static void *const bad[] = {
-		NULL, (void *)1, (void *)0xffff888000000000UL, (void *)-4096L,
+		NULL, (void *)1, KERNEL_POINTER, (void *)-4096L,
 	};
 	static const unsigned long cmds[] = {
 		DUET_IOC_INFO, DUET_IOC_STATS, DUET_IOC_RESIZE,
@@ -712,15 +751,15 @@ TEST_F(duet, fdinfo_counts_this_files_bytes)
 	ASSERT_EQ(4, read(self->fd, buf, 4));
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", self->fd);
 	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
+	ASSERT_TRUE(f != NULL);
 	n = fread(text, 1, sizeof(text) - 1, f);
 	text[n] = 0;
 	fclose(f);
 	p = strstr(text, "duet-bytes-read:");
-	ASSERT_NE(NULL, p) TH_LOG("%s", text);
+	ASSERT_TRUE(p != NULL) TH_LOG("%s", text);
 	sscanf(p, "duet-bytes-read: %llu", &rd);
 	p = strstr(text, "duet-bytes-written:");
-	ASSERT_NE(NULL, p) TH_LOG("%s", text);
+	ASSERT_TRUE(p != NULL) TH_LOG("%s", text);
 	sscanf(p, "duet-bytes-written: %llu", &wr);
 	EXPECT_EQ(4, rd);
 	EXPECT_EQ(10, wr);

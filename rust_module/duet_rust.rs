@@ -490,6 +490,12 @@ impl MiscDevice for DuetFile {
         this.ioctl(cmd, arg)
     }
 
+    // 32-bit callers: with `ioctl` and no `compat_ioctl` here, 7.3's
+    // `MiscdeviceVTable` sets `.compat_ioctl = compat_ptr_ioctl`, exactly as
+    // device.c does (rust/kernel/miscdevice.rs). Both structs have one layout
+    // for 32- and 64-bit callers, and a hand-written `compat_ioctl` would only
+    // redo the kernel's per-architecture `compat_ptr()`.
+
     fn show_fdinfo(this: &Self, m: &SeqFile, _file: &File) {
         this.show_fdinfo(m)
     }

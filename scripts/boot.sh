@@ -30,9 +30,11 @@ files=${2:-}
 flavor=${DUET_FLAVOR:-lab}
 kdir=$(kernel_dir "$flavor")
 kernel=$kdir/build/arch/x86/boot/bzImage
-if [ ! -f "$kernel" ] || [ ! -f "$kdir/initramfs.cpio" ]; then
-	die "no $flavor kernel built yet: run 'make kernel' (or 'make demo') first"
-fi
+[ -f "$kernel" ] || die "no $flavor kernel built yet: run 'make kernel' (or 'make demo') first"
+# The image made from this checkout's own sources (guest-image.sh).
+image=$kdir/initramfs-$(image_key).cpio
+[ -f "$image" ] ||
+	die "the $flavor guest image is not built from this checkout's sources yet: run 'make kernel DUET_FLAVOR=$flavor'"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is missing: 'make deps' installs it"
 
@@ -45,7 +47,8 @@ mkdir -p "$tmp/root/duet-run/files"
 [ -z "$script" ] || cp "$script" "$tmp/root/duet-run/script"
 [ -z "$files" ] || cp -R "$files/." "$tmp/root/duet-run/files/"
 (cd "$tmp/root" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/run.cpio"
-cat "$kdir/initramfs.cpio" "$tmp/run.cpio" >"$tmp/initrd"
+cat "$image" "$tmp/run.cpio" >"$tmp/initrd" ||
+	die "could not read $image (removed by a newer build?): run 'make kernel DUET_FLAVOR=$flavor'"
 
 accel=${DUET_ACCEL:-tcg}
 cpu=${DUET_CPU:-max}

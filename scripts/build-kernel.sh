@@ -1,6 +1,8 @@
 #!/bin/sh
-# build-kernel.sh FLAVOR - configure and build the kernel and the duet
-# modules; runs inside the toolchain root (or on the host with host tools).
+# build-kernel.sh FLAVOR MODULES_KEY ABI_KEY - configure and build the
+# kernel and the duet modules; runs inside the toolchain root (or on the
+# host with host tools). MODULES_KEY is the hash of the module sources and
+# ABI_KEY that of shared_abi/ (lib.sh: sources_key), computed by prepare.sh.
 #
 # $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
 # stage/ (modules_install), unsigned/ (signed flavor: the modules before
@@ -8,7 +10,7 @@
 # the tree is unpacked and configured once; `make` itself is incremental,
 # so a module edit rebuilds only that module.
 set -eu
-flavor=$1
+flavor=$1 modules_key=$2 abi_key=$3
 work=$DUET_WORK
 src=$work/src
 out=$work/build
@@ -53,6 +55,28 @@ if [ ! -f "$out/.config" ]; then
 	fi
 fi
 
+# --- sources ---
+# One work directory serves every copy of the tree, and Kbuild rebuilds
+# by file times: a module built from another copy whose files are newer
+# would be taken as up to date. So the objects are kept only if they were
+# built from these very sources (modules.key); otherwise they go, and the
+# build below makes them again from this checkout. shared_abi/ also goes
+# into the kernel crate's bindings (bindings_helper.h includes
+# duet_export.h), which are regenerated when it differs.
+if [ "$(cat "$work/modules.key" 2>/dev/null)" != "$modules_key" ]; then
+	if [ -d "$out/drivers/misc/duet" ]; then
+		say "the modules in the cache were built from other sources: rebuilding them"
+		rm -rf "$out/drivers/misc/duet"
+	fi
+	if [ "$(cat "$work/abi.key" 2>/dev/null)" != "$abi_key" ] &&
+		[ -f "$out/rust/bindings/bindings_generated.rs" ]; then
+		say "shared_abi/ differs from the last build: regenerating the Rust bindings"
+		rm -f "$out/rust/bindings/bindings_generated.rs"
+	fi
+fi
+# Until this build succeeds, no objects are known to match any sources.
+rm -f "$work/modules.key" "$work/abi.key"
+
 # Build with a rough percentage: count the build's lines against the
 # count of the last full build (or a first guess).
 total=$(cat "$work/build-lines" 2>/dev/null || echo 1300)
@@ -82,6 +106,8 @@ if [ -f "$work/build.rc" ]; then
 	grep -n -B2 -A8 'error:\|Error ' "$work/build.log" | tail -n 40 >&2
 	fail "the kernel build failed; full log: $work/build.log"
 fi
+echo "$modules_key" >"$work/modules.key"
+echo "$abi_key" >"$work/abi.key"
 # Only a build that did most of the work is a fair measure of the next one.
 steps=$(cat "$work/build-steps")
 [ "$steps" -gt 1000 ] && echo "$steps" >"$work/build-lines"

@@ -54,6 +54,7 @@ root_script "$(kernel_dir lab)" gates.sh | tee -a "$results"
 
 suite lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
 suite conformance boot lab "" "$TOP/tests/conformance.sh"
+suite conformance32 boot lab "" "$TOP/tests/conformance32.sh"
 suite kunit boot lab kunit.enable=1 "$TOP/tests/kunit.sh"
 suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
 
@@ -76,6 +77,9 @@ suite lab sh "$TOP/scripts/lab.sh" --check
 
 printf '# suite: talk (make talk in tmux)\n'
 DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}" | tee -a "$results"
+
+printf '# suite: cache (another copy of the tree builds in between)\n'
+sh "$TOP/tests/cache.sh" | tee -a "$results"
 
 printf '# suite: harness\n'
 sh "$TOP/tests/harness.sh" | tee -a "$results"

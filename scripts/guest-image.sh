@@ -1,12 +1,16 @@
 #!/bin/sh
-# guest-image.sh - build the guest's static tools and the base initramfs;
-# runs inside the toolchain root after build-kernel.sh.
+# guest-image.sh IMAGE_KEY - build the guest's static tools and the base
+# initramfs; runs inside the toolchain root after build-kernel.sh.
 #
-# $DUET_WORK/initramfs.cpio holds busybox, /init, the C tools and
+# $DUET_WORK/initramfs-IMAGE_KEY.cpio holds busybox, /init, the C tools and
 # the modules under /lib/modules/<release> (with modules.dep, so modprobe
-# resolves dependencies). boot.sh appends the files of each run to it.
+# resolves dependencies). IMAGE_KEY is the hash of the sources it was made
+# from (lib.sh: image_key), so each checkout boots its own image, even
+# when another copy of the tree has built since. boot.sh appends the files
+# of each run to it.
 set -eu
 work=$DUET_WORK
+key=$1
 img=$work/initramfs
 rm -rf "$img"
 mkdir -p "$img/bin" "$img/sbin" "$img/usr/bin" "$img/usr/sbin" "$img/dev" \
@@ -23,6 +27,13 @@ for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
 		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
+# The conformance suite once more as a 32-bit program, for the devices'
+# compat_ioctl path (the kernel has IA32 emulation; gcc-multilib).
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+	gcc -m32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
+		-I "$work/src/tools/testing/selftests" \
+		-o "$img/bin/conformance32" "$DUET_SRC/compare/conformance.c" -lpthread
+fi
 cp "$DUET_SRC/guest/duet-sanitizers" "$img/bin/"
 chmod 755 "$img/bin/duet-sanitizers"
 cp -a "$work/stage/lib/modules" "$img/lib/"
@@ -40,5 +51,10 @@ if [ -d "$work/unsigned" ]; then
 	ln -s /usr/bin/kmod "$img/sbin/modinfo"
 fi
 mknod -m 600 "$img/dev/console" c 5 1
-(cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.cpio"
+(cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.tmp"
+mv "$work/initramfs.tmp" "$work/initramfs-$key.cpio"
 rm -rf "$img"
+# Keep the images of the four newest builds (a few checkouts in turn).
+# shellcheck disable=SC2012 # names made here, without spaces
+ls -t "$work"/initramfs-*.cpio | tail -n +5 | xargs rm -f
+rm -f "$work/initramfs.cpio"

@@ -84,6 +84,22 @@ kernel_dir() {
 	return 0
 }
 
+# sources_key PATH... - a hash of the names and contents of every file under
+# the PATHs of the checkout. The kernel cache is shared by every copy of
+# the tree (clones, worktrees, scratch copies) and Kbuild decides by file
+# times, so what was built from which sources is decided by this instead.
+sources_key() {
+	(cd "$TOP" && find "$@" -type f -exec sha256sum {} + | LC_ALL=C sort -k 2) |
+		sha256sum | cut -c1-16
+}
+# What goes into the modules, and what goes into the guest image.
+MODULE_SOURCES="Kbuild Kconfig c_module rust_module shared_abi"
+IMAGE_SOURCES="$MODULE_SOURCES guest compare"
+# shellcheck disable=SC2086 # lists of paths
+modules_key() { sources_key $MODULE_SOURCES; }
+# shellcheck disable=SC2086
+image_key() { sources_key $IMAGE_SOURCES; }
+
 # root_script DIR NAME ARGS... - run scripts/NAME of the checkout inside the
 # toolchain root (see in_root).
 root_script() {

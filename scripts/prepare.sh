@@ -39,8 +39,11 @@ step 3 4 "$flavor kernel and modules"
 kdir=$(kernel_dir "$flavor")
 prune "kernel-$flavor-*" "$kdir"
 mkdir -p "$kdir"
-root_script "$kdir" build-kernel.sh "$flavor"
+# Under the lock, and named by the checkout's own sources: the modules are
+# rebuilt when the sources differ from the last build's (whatever the file
+# times say), and the image this checkout boots is the one made from them.
+root_script "$kdir" build-kernel.sh "$flavor" "$(modules_key)" "$(sources_key shared_abi)"
 
 step 4 4 "guest image"
-root_script "$kdir" guest-image.sh
+root_script "$kdir" guest-image.sh "$(image_key)"
 msg "ready: $kdir"

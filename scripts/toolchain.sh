@@ -14,6 +14,8 @@ PACKAGES="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm \
 build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
 perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck"
 KERNEL_PACKAGE=linux-source-7.3
+# On amd64, the i386 libc and gcc's -m32, for the 32-bit conformance suite.
+[ "$(dpkg --print-architecture)" = amd64 ] && PACKAGES="$PACKAGES gcc-multilib"
 
 root=$(toolchain_dir)
 [ "$DUET_HOST_TOOLS" = 1 ] && exit 0

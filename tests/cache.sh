@@ -1,0 +1,51 @@
+#!/bin/sh
+# cache.sh [FLAVOR...] - host test of the kernel cache: modules built from
+# another copy of the tree never reach this checkout's next run.
+#
+# For each flavor (default: lab debug), as in the stale-cache report: copy
+# the checkout, change the "registered" log line of both modules in the
+# copy (so its files are newer than the checkout's), build the copy, then
+# `make run` in the checkout with the copy's files untouched since. Each
+# module must log the checkout's own line, and the kernel must not have
+# been rebuilt. Prints TAP verdicts.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+set +e
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-cache.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+marker=from-another-copy-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+cat >"$tmp/loads.sh" <<'GUEST'
+modprobe duet_rust && dmesg | grep 'registered /dev/duet-'
+GUEST
+# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
+status_of() { if "$@"; then echo 0; else echo 1; fi; }
+both() { [ "$1" = 0 ] && [ "$2" = 2 ]; }
+tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3"; fi; }
+
+[ $# -gt 0 ] || set -- lab debug
+for flavor in "$@"; do
+	rm -rf "$tmp/copy"
+	mkdir "$tmp/copy"
+	(cd "$top" && tar --exclude=./.git -cf - .) | (cd "$tmp/copy" && tar -xf -)
+	sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/copy/c_module/device.c"
+	sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" \
+		"$tmp/copy/rust_module/duet_rust.rs"
+	kernel=$(kernel_dir "$flavor")/build/arch/x86/boot/bzImage
+	before=$(stat -c %Y "$kernel" 2>/dev/null)
+
+	# The copy builds and boots its own modules (so the test can see a stale one).
+	make -s -C "$tmp/copy" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/copy.log" 2>&1
+	n=$(grep -c "registered /dev/duet-.* $marker" "$tmp/copy.log")
+	tap "$(status_of [ "$n" = 2 ])" "cache ($flavor): the changed copy loads its own two modules (saw $n)" "$tmp/copy.log"
+
+	# Then the checkout, untouched: its own modules, not the copy's newer ones.
+	make -s -C "$top" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/own.log" 2>&1
+	stale=$(grep -c "$marker" "$tmp/own.log")
+	own=$(grep -c 'registered /dev/duet-\(c\|rust\) (capacity' "$tmp/own.log")
+	tap "$(status_of both "$stale" "$own")" \
+		"cache ($flavor): the checkout's next run loads its own duet_c and duet_rust, not the copy's (stale $stale, own $own)" "$tmp/own.log"
+	after=$(stat -c %Y "$kernel" 2>/dev/null)
+	tap "$(status_of [ "${before:-none}" = "$after" ])" \
+		"cache ($flavor): only the modules were rebuilt, not the kernel" "$tmp/own.log"
+done
