@@ -75,7 +75,8 @@ if [ "$(cat "$work/modules.key" 2>/dev/null)" != "$modules_key" ]; then
 	fi
 fi
 # Until this build succeeds, no objects are known to match any sources.
-rm -f "$work/modules.key" "$work/abi.key"
+# (abi.key may stay: a deleted bindings file is remade by any build.)
+rm -f "$work/modules.key"
 
 # Build with a rough percentage: count the build's lines against the
 # count of the last full build (or a first guess).
