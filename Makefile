@@ -9,7 +9,7 @@ DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg
 DUET_CPU	?= max
-export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_TALK
+export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK
 
 .PHONY: help deps toolchain kernel demo check run shell bench report stress lab lab-guide talk clean-cache
 
@@ -35,6 +35,8 @@ help:
 	@echo '  DUET_HOST_TOOLS=1 build with the host toolchain instead of a trixie root'
 	@echo '  DUET_ACCEL=tcg|kvm (kvm only if a probe boot works)  DUET_CPU=$(DUET_CPU)'
 	@echo '  DUET_FLAVOR=lab|debug|signed  DUET_TIMEOUT=seconds per boot'
+	@echo '  DUET_STALL=seconds a guest script may print nothing before it is'
+	@echo '                 stopped as hung, with where the kernel is stuck (300; 0 = no limit)'
 
 deps:
 	@sh scripts/deps.sh

@@ -31,6 +31,16 @@
 #include "kselftest_harness.h"
 
 /*
+ * The harness's limit per test (30 s by default), raised: the suites run
+ * this program under duet-watch, which stops a test that hangs sooner and
+ * says where the kernel is stuck (guest/duet-watch.c). With two timers at
+ * 30 s, the harness would kill the stuck test first and go on to hang in
+ * the next one, test after test.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 120
+
+/*
  * The UAPI layout, checked at compile time. This file is built twice, as a
  * 64-bit and as a 32-bit (i386) program, and both devices hand the structs
  * of a 32-bit caller through compat_ptr_ioctl unchanged: so every size and

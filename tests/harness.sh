@@ -36,3 +36,13 @@ rc=$(run "$tmp/files.sh" "$tmp/files")
 tap "$(status_of [ "$rc" = 0 ])" "the script runs in the FILES directory and sees its files (got $rc)"
 left=$(ls -A "$tmp/scratch")
 tap "$(status_of [ -z "$left" ])" "make run leaves no temporary files behind${left:+ (left: $left)}"
+
+# A guest script that prints nothing for DUET_STALL seconds is stopped as
+# hung, with where its tasks sleep, instead of sitting out DUET_TIMEOUT.
+printf 'echo started\nsleep 600\n' >"$tmp/stall.sh"
+start=$(date +%s)
+rc=$(DUET_STALL=5 run "$tmp/stall.sh")
+secs=$(($(date +%s) - start))
+tap "$([ "$rc" != 0 ] && [ "$secs" -lt 60 ] && grep -q '^not ok - the guest script: hung' "$tmp/run.log" &&
+	grep -q '^#   sleep (pid [0-9]*, state S) sleeps in ' "$tmp/run.log"; echo $?)" \
+	"a guest script silent for DUET_STALL=5 s is stopped as hung within a minute ($secs s), saying where it sleeps"

@@ -5,8 +5,27 @@
 # seeded concurrent fuzzer, and load/unload churn racing open files; then
 # the log gate. Booted with duet.stress=1 it runs the long version.
 # Lines "# stat MODULE KEY VALUE" feed the table of `make stress`.
+# The test programs run under duet-watch: the first one that hangs says
+# where the kernel is stuck, and the suite stops there.
 fails=0
 run() { "$@" || fails=$((fails + 1)); }
+# part NAME... - the parts of the suite still to run, in order.
+part() { later="$*"; }
+# watch SECONDS OUT PROGRAM... - PROGRAM under duet-watch, its output
+# added to the file OUT; if it hangs, show OUT, report the parts after it
+# as not run and stop the suite.
+watch() {
+	limit=$1 out=$2
+	shift 2
+	duet-watch -v -t "$limit" "$@" >>"$out" && return 0
+	rc=$?
+	[ "$rc" = 124 ] || return "$rc"
+	[ "$out" = /dev/stdout ] || cat "$out"
+	for p in $later; do
+		echo "ok - sanitized: $p # SKIP not run: the device is wedged"
+	done
+	exit 1
+}
 if grep -q duet.stress=1 /proc/cmdline; then
 	ops=1000000 cycles=500
 else
@@ -17,7 +36,8 @@ duet-sanitizers arm
 
 echo "# conformance and KUnit, both modules, under the sanitizers"
 modprobe duet_c max_open=8 && modprobe duet_rust max_open=8 || exit 1
-run conformance
+part fuzzer fault-sweeps churn log-gate
+run watch 30 /dev/stdout -k conformance
 run duet-sanitizers leaks "the conformance suite"
 
 echo "# seeded concurrent fuzzer, $ops ops per device"
@@ -25,7 +45,10 @@ for dev in duet-c duet-rust; do
 	m=$(echo $dev | tr - _)
 	modprobe -r duet_rust duet_c
 	modprobe "$m" max_open=12 || exit 1
-	fuzz -n $ops /dev/$dev | tee /tmp/fuzz.out
+	# (it says how far it got once a minute)
+	: >/tmp/fuzz.out
+	watch 150 /tmp/fuzz.out fuzz -n $ops /dev/$dev
+	cat /tmp/fuzz.out
 	grep -q '^ok - fuzz' /tmp/fuzz.out || fails=$((fails + 1))
 	echo "# stat $m fuzz_ops $(sed -n 's/^.*, \([0-9]*\) ops,.*/\1/p' /tmp/fuzz.out)"
 	echo "# stat $m data_lost $(sed -n 's/^.*checkpoints, \([0-9]*\) violations.*/\1/p' /tmp/fuzz.out)"
@@ -34,14 +57,17 @@ modprobe -r duet_rust duet_c
 run duet-sanitizers leaks "the fuzzer"
 
 echo "# fault injection: the n-th allocation or user copy fails, n = 1, 2, ..."
+part fault-sweeps churn log-gate
 for m in duet_c duet_rust; do
 	dev=/dev/$(echo $m | tr _ -)
 	[ $m = duet_rust ] && modprobe duet_c
-	faultsweep load "$(find "$mods" -name "$m.ko")" | tee /tmp/sweep.out
+	: >/tmp/sweep.out
+	watch 240 /tmp/sweep.out faultsweep load "$(find "$mods" -name "$m.ko")"
 	modprobe $m || exit 1
 	for op in open write read resize info stats; do
-		faultsweep "$op" "$dev" | tee -a /tmp/sweep.out
+		watch 240 /tmp/sweep.out faultsweep "$op" "$dev"
 	done
+	cat /tmp/sweep.out
 	echo "# stat $m faults $(sed -n 's/^.*: \([0-9]*\) faults injected.*/\1/p' /tmp/sweep.out |
 		awk '{ n += $1 } END { print n + 0 }')"
 	grep -q '^not ok' /tmp/sweep.out && fails=$((fails + 1))
