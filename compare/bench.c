@@ -2,7 +2,7 @@
 /*
  * bench - measure the duet devices against each other and the baselines.
  *
- * Usage: bench [-r ROUNDS] [-q] TAG
+ * Usage: bench [-r ROUNDS] [-q] [-s | -x] TAG
  *
  * Prints one line per measurement, for scripts/report.sh:
  *
@@ -20,7 +20,10 @@
  * with TAG "module". No duet module may be loaded when -m starts.
  * Each round runs every variant once, in ABBA order (the order reverses
  * every round); round 0 is a warm-up and is not printed. -q: few rounds,
- * small counts (a smoke test).
+ * small counts (a smoke test). -s: only the one-thread workloads (all but
+ * xfer2cpu), for a boot with QEMU's instruction counting, where the clock
+ * counts instructions (1 ns = 1 instruction) on one vCPU; -x: only
+ * xfer2cpu, which needs two CPUs and a real clock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -244,11 +247,15 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	int modules = 0;
+	int modules = 0, single = 1, xfer = 1;
 
-	while ((opt = getopt(argc, argv, "r:qm")) != -1) {
+	while ((opt = getopt(argc, argv, "r:qmsx")) != -1) {
 		if (opt == 'm') {
 			modules = 1;
+		} else if (opt == 's') {
+			xfer = 0;
+		} else if (opt == 'x') {
+			single = 0;
 		} else if (opt == 'r') {
 			rounds = atoi(optarg);
 		} else if (opt == 'q') {
@@ -257,7 +264,7 @@ int main(int argc, char **argv)
 			budget = 256 << 10;
 			xfer_bytes = 512 << 10;
 		} else {
-			fprintf(stderr, "usage: bench [-r ROUNDS] [-q] [-m] TAG\n");
+			fprintf(stderr, "usage: bench [-r ROUNDS] [-q] [-m] [-s | -x] TAG\n");
 			return 2;
 		}
 	}
@@ -294,15 +301,15 @@ int main(int argc, char **argv)
 		for (int k = 0; k < NVARIANTS; k++) {
 			enum variant v = round % 2 ? NVARIANTS - 1 - k : k;
 
-			for (size_t s = 0; s < NSIZES; s++)
+			for (size_t s = 0; single && s < NSIZES; s++)
 				report("cycle", v, sizes[s], round, cycle(v, sizes[s]));
-			if (v == C || v == RUST) {
+			if (single && (v == C || v == RUST)) {
 				report("info", v, 0, round, one_ioctl(v, DUET_IOC_INFO));
 				report("stats", v, 0, round, one_ioctl(v, DUET_IOC_STATS));
 			}
-			if (v != PIPE)
+			if (single && v != PIPE)
 				report("openclose", v, 0, round, openclose(v));
-			if (v != NUL)
+			if (xfer && v != NUL)
 				for (size_t s = 3; s < NSIZES; s++)
 					report("xfer2cpu", v, sizes[s], round, xfer2cpu(v, sizes[s]));
 		}

@@ -44,6 +44,18 @@ mod glue;
 const DUET_NAME: &CStr = c"duet-rust";
 /// What `DUET_IOC_INFO` reports as `impl`.
 const DUET_IMPL: &CStr = c"rust";
+/// `DUET_IMPL` as the `impl` field of `struct duet_info`, NUL-padded,
+/// made at compile time (as C's `.impl = DUET_IMPL` initializer is).
+const DUET_IMPL_FIELD: [c_char; 8] = {
+    let name = DUET_IMPL.to_bytes();
+    let mut field = [0; 8];
+    let mut i = 0;
+    while i < name.len() {
+        field[i] = c_char::from_ne_bytes([name[i]]);
+        i += 1;
+    }
+    field
+};
 
 // --- params ---
 
@@ -74,10 +86,10 @@ module! {
     },
 }
 
-/// Logs one line when the `trace` param is set.
+/// Logs one line when the `trace` param of `$device` is set.
 macro_rules! duet_trace {
-    ($($arg:tt)*) => {
-        if module_parameters::trace.value() {
+    ($device:expr, $($arg:tt)*) => {
+        if $device.params.trace {
             pr_info!("{}\n", format_args!($($arg)*));
         }
     };
@@ -205,13 +217,30 @@ struct DeviceState {
     nreaders: u32,
     /// Open files that can write.
     nwriters: u32,
-    /// What `DUET_IOC_STATS` returns.
+    /// What `DUET_IOC_STATS` returns. The counters wrap around, as C's do
+    /// (`wrapping_add`: no overflow check, which would panic).
     stats: glue::Stats,
+}
+
+/// The params, read once at load. They are read-only (0444), and in 7.3
+/// each read of a `module_parameters` value is an out-of-line `SetOnce`
+/// copy behind an acquire load, about 12 instructions, where C reads a
+/// global: on every call that would be most of the gap to C.
+#[derive(Clone, Copy)]
+struct Params {
+    /// Most files open at once, 0 = unlimited.
+    max_open: u32,
+    /// Log one line per call.
+    trace: bool,
+    /// Keep the digests.
+    digest: bool,
 }
 
 /// `/dev/duet-rust`: one FIFO shared by all its open files.
 #[pin_data]
 struct DuetDevice {
+    /// The params, as loaded.
+    params: Params,
     /// The device's state; only reachable with the lock held.
     #[pin]
     inner: Mutex<DeviceState>,
@@ -260,7 +289,7 @@ fn ret_of(ret: &Result<usize>) -> isize {
 
 impl DuetFile {
     fn open(file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
-        let device = glue::device_of(misc).clone();
+        let device = glue::device_of(misc);
         let (can_read, can_write) = access_of(file);
         let this = KBox::new(
             Self {
@@ -273,16 +302,16 @@ impl DuetFile {
         )?;
 
         let mut state = device.inner.lock();
-        let max_open = module_parameters::max_open.value();
+        let max_open = device.params.max_open;
         if max_open != 0 && state.nopen >= max_open {
             return Err(EBUSY);
         }
         state.nopen += 1;
         state.nreaders += u32::from(can_read);
         state.nwriters += u32::from(can_write);
-        state.stats.0.opens += 1;
+        state.stats.0.opens = state.stats.0.opens.wrapping_add(1);
         device.registration.account(&state.stats);
-        duet_trace!("open ({} open)", state.nopen);
+        duet_trace!(device, "open ({} open)", state.nopen);
         Ok(this)
     }
 
@@ -298,7 +327,7 @@ impl DuetFile {
         // The last reader or writer gone changes what the waiters get.
         device.readq.notify_all();
         device.writeq.notify_all();
-        duet_trace!("release");
+        duet_trace!(device, "release");
     }
 }
 
@@ -322,16 +351,17 @@ impl DuetFile {
             }
         }
         let state = &mut *state;
-        let digest = module_parameters::digest
-            .value()
+        let digest = device
+            .params
+            .digest
             .then_some(&mut state.stats.0.digest_out);
         let n = state.fifo.get(len, digest, |chunk| to.copy_to_iter(chunk));
         if n == 0 && state.fifo.used != 0 {
             return Err(EFAULT);
         }
         if n != 0 {
-            state.stats.0.reads += 1;
-            state.stats.0.bytes_out += n as u64;
+            state.stats.0.reads = state.stats.0.reads.wrapping_add(1);
+            state.stats.0.bytes_out = state.stats.0.bytes_out.wrapping_add(n as u64);
             device.registration.account(&state.stats);
             self.bytes_read.add(n as u64, Relaxed);
             device.writeq.notify_all();
@@ -359,17 +389,15 @@ impl DuetFile {
             }
         }
         let state = &mut *state;
-        let digest = module_parameters::digest
-            .value()
-            .then_some(&mut state.stats.0.digest_in);
+        let digest = device.params.digest.then_some(&mut state.stats.0.digest_in);
         let n = state
             .fifo
             .put(len, digest, |chunk| from.copy_from_iter(chunk));
         if n == 0 {
             return Err(EFAULT);
         }
-        state.stats.0.writes += 1;
-        state.stats.0.bytes_in += n as u64;
+        state.stats.0.writes = state.stats.0.writes.wrapping_add(1);
+        state.stats.0.bytes_in = state.stats.0.bytes_in.wrapping_add(n as u64);
         device.registration.account(&state.stats);
         self.bytes_written.add(n as u64, Relaxed);
         device.readq.notify_all();
@@ -381,15 +409,14 @@ impl DuetFile {
 
 impl DuetFile {
     fn ioctl_info(&self, mut writer: UserSliceWriter) -> Result<isize> {
-        let mut info = glue::Info::default();
-        info.0.abi_version = bindings::DUET_ABI_VERSION;
-        info.0.max_open = module_parameters::max_open.value();
-        for (dst, src) in info.0.impl_.iter_mut().zip(DUET_IMPL.to_bytes()) {
-            *dst = c_char::from_ne_bytes([*src]);
-        }
         let state = self.device.inner.lock();
-        info.0.capacity = state.fifo.capacity() as u32;
-        info.0.used = state.fifo.used as u32;
+        let info = glue::Info(bindings::duet_info {
+            abi_version: bindings::DUET_ABI_VERSION,
+            capacity: state.fifo.capacity() as u32,
+            used: state.fifo.used as u32,
+            max_open: self.device.params.max_open,
+            impl_: DUET_IMPL_FIELD,
+        });
         writer.write(&info)?;
         Ok(0)
     }
@@ -437,6 +464,7 @@ impl DuetFile {
             _ => Err(ENOTTY),
         };
         duet_trace!(
+            self.device,
             "ioctl {:#x}: {}",
             cmd,
             ret.as_ref().map_or_else(|e| e.to_errno() as isize, |n| *n)
@@ -475,14 +503,14 @@ impl MiscDevice for DuetFile {
     fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
         let len = to.len();
         let ret = kiocb.file().read_iter(glue::nonblocking(&kiocb), to);
-        duet_trace!("read {} bytes: {}", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "read {} bytes: {}", len, ret_of(&ret));
         ret
     }
 
     fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
         let len = from.len();
         let ret = kiocb.file().write_iter(glue::nonblocking(&kiocb), from);
-        duet_trace!("write {} bytes: {}", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "write {} bytes: {}", len, ret_of(&ret));
         ret
     }
 
@@ -524,8 +552,14 @@ impl DuetDevice {
         )?;
         let fifo = Fifo::new(capacity)?;
         let registration = glue::Registration::new(DUET_IMPL, module)?;
+        let params = Params {
+            max_open: module_parameters::max_open.value(),
+            trace: module_parameters::trace.value(),
+            digest: module_parameters::digest.value(),
+        };
         Arc::pin_init(
             try_pin_init!(Self {
+                params,
                 inner <- new_mutex!(DeviceState {
                     fifo,
                     nopen: 0,

@@ -142,6 +142,7 @@ unsafe impl AsBytes for Info {}
 
 /// Returns whether the file of `kiocb` has `O_NONBLOCK` set now (`fcntl()`
 /// may change it after open).
+#[inline]
 pub(crate) fn nonblocking<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> bool {
     // SAFETY: `read_iter`/`write_iter` hold a reference to `ki_filp` for the
     // duration of the call, which outlives this borrow.

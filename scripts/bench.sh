@@ -2,23 +2,56 @@
 # bench.sh [--quick] - `make bench`: boot the lab kernel, run compare/bench.sh
 # in it, and keep its raw figures, with how they were measured, in
 # $DUET_REPORT/bench.txt (default: report/ in the checkout).
+#
+# Under TCG (the default here) the one-thread workloads run in a boot with
+# QEMU's instruction counting on one vCPU: every figure is then guest
+# instructions per operation, exact and repeatable (DUET_BENCH_CLOCK=icount,
+# the default under TCG). The two-CPU transfer needs two vCPUs and a real
+# clock, so it runs in a second boot (nanoseconds). DUET_BENCH_CLOCK=wall:
+# one boot, wall-clock time for everything (the default under KVM).
+# A third boot, with instruction counting and the QEMU plugin
+# compare/plugin/prof-plugin.c, attributes each path's instructions to
+# kernel functions (profile.counts, profile.guest).
 . "$(dirname "$0")/lib.sh"
-cmdline=
-[ "${1:-}" = --quick ] && cmdline=duet.quick=1
+quick=
+[ "${1:-}" = --quick ] && quick=duet.quick=1
 dir=${DUET_REPORT:-$TOP/report}
 mkdir -p "$dir"
 kdir=$(kernel_dir lab)
+if [ "${DUET_ACCEL:-tcg}" = tcg ]; then clock=${DUET_BENCH_CLOCK:-icount}; else clock=${DUET_BENCH_CLOCK:-wall}; fi
+case $clock in
+icount | wall) ;;
+*) die "DUET_BENCH_CLOCK=$clock: say icount (QEMU counts instructions, TCG only) or wall" ;;
+esac
 {
 	echo "# meta date $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "# meta accel ${DUET_ACCEL:-tcg}"
 	echo "# meta cpu ${DUET_CPU:-max}"
+	echo "# meta clock $clock"
 	echo "# meta qemu $(qemu-system-x86_64 --version | head -n 1)"
 	echo "# meta host $(nproc) cores, $(sed -n 's/^model name.*: //p' /proc/cpuinfo | head -n 1)"
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"
 } >"$dir/bench.txt.new"
-msg "benchmarking in the guest (${cmdline:-30 rounds}); raw figures go to $dir/bench.txt"
-DUET_CMDLINE=$cmdline DUET_FLAVOR=lab sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" |
-	tee -a "$dir/bench.txt.new" | awk '/^# bench/ { print "duet:   " $0; fflush() }' >&2
+# guest CMDLINE ICOUNT - one boot of compare/bench.sh, its lines added.
+guest() {
+	DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=lab sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" |
+		tee -a "$dir/bench.txt.new" | awk '/^# bench/ { print "duet:   " $0; fflush() }' >&2
+}
+if [ "$clock" = icount ]; then
+	msg "[1/3] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"
+	guest duet.bench=single 1
+	msg "[2/3] the two-CPU transfer, two vCPUs, wall clock (ns)"
+	guest duet.bench=xfer 0
+	msg "[3/3] the instruction profile of each path (QEMU plugin)"
+	so=$(sh "$TOP/scripts/qemu-plugin.sh")
+	rm -f "$dir/profile.counts"
+	DUET_ICOUNT=1 DUET_QEMU_PLUGIN="$so,out=$dir/profile.counts" DUET_FLAVOR=lab \
+		sh "$TOP/scripts/boot.sh" "$TOP/compare/profile.sh" >"$dir/profile.guest" ||
+		die "the profile run failed (see $dir/profile.guest)"
+else
+	msg "benchmarking in the guest (${quick:-30 rounds}, wall clock); raw figures go to $dir/bench.txt"
+	guest "" 0
+fi
 grep -q '^raw module load ' "$dir/bench.txt.new" || die "the benchmark did not finish (see $dir/bench.txt.new)"
 mv "$dir/bench.txt.new" "$dir/bench.txt"

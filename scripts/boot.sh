@@ -58,14 +58,29 @@ if [ "$flavor" = debug ]; then
 	mem=${DUET_MEM:-2048}
 	DUET_CMDLINE="panic_on_warn=1 ${DUET_CMDLINE:-}"
 fi
+# DUET_ICOUNT=1: QEMU counts instructions, and the guest's clock is the
+# count (one instruction = 1 ns): exact, repeatable costs, on one vCPU.
+# DUET_QEMU_PLUGIN=path.so,args: a TCG plugin (compare/plugin).
+smp=2 extra=
+if [ "${DUET_ICOUNT:-0}" = 1 ]; then
+	[ "$accel" = tcg ] || msg "instruction counting needs TCG: not using $accel"
+	accel=tcg smp=1 extra="-icount shift=0,sleep=off"
+fi
+if [ -n "${DUET_QEMU_PLUGIN:-}" ]; then
+	[ "$accel" = tcg ] || die "QEMU plugins need TCG (DUET_ACCEL=tcg)"
+	extra="$extra -plugin ${DUET_QEMU_PLUGIN}"
+fi
 if [ "$accel" = kvm ] && ! sh "$TOP/scripts/probe-kvm.sh" "$kernel"; then
 	msg "KVM does not boot this kernel here; using TCG"
 	accel=tcg
 fi
-set -- -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" -no-reboot \
+# shellcheck disable=SC2086 # $extra: a list of options
+set -- -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot $extra \
 	-kernel "$kernel" -initrd "$tmp/initrd" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-cmdline="console=ttyS0 panic=-1 ${DUET_CMDLINE:-}"
+# duet.stall: the guest script is stopped as hung when it prints nothing
+# for that many seconds (guest/init, duet-watch).
+cmdline="console=ttyS0 panic=-1 duet.stall=${DUET_STALL:-300} ${DUET_CMDLINE:-}"
 if [ "$shell" = 1 ]; then
 	msg "booting the $flavor kernel ($accel, -cpu $cpu); Ctrl-A X quits QEMU"
 	qemu-system-x86_64 "$@" -nographic -append "$cmdline quiet duet.mode=shell" || true
@@ -91,5 +106,9 @@ if [ -n "${problem:-}" ]; then
 	die "$problem"
 fi
 status=$((rc >> 1))
-[ "$status" = 0 ] || msg "the script exited with status $status"
+case $status in
+0) ;;
+124) msg "the guest script was stopped as hung (status 124): the '#' lines under its 'not ok ... hung' line say where the kernel was stuck (DUET_STALL=seconds: how long the whole script may print nothing, 0 = no limit)" ;;
+*) msg "the script exited with status $status" ;;
+esac
 exit "$status"

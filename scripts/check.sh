@@ -58,7 +58,7 @@ suite conformance32 boot lab "" "$TOP/tests/conformance32.sh"
 suite kunit boot lab kunit.enable=1 "$TOP/tests/kunit.sh"
 suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
 
-printf '# suite: report (a quick bench, the report, the page in Chromium)\n'
+printf '# suite: report (a quick bench, the report, the page in Chromium, the cost gate)\n'
 smoke=$(kernel_dir lab)/report-smoke
 rm -rf "$smoke"
 if DUET_REPORT=$smoke sh "$TOP/scripts/bench.sh" --quick &&
@@ -67,6 +67,7 @@ if DUET_REPORT=$smoke sh "$TOP/scripts/bench.sh" --quick &&
 	sh "$TOP/tests/report-page.sh" "$smoke/report.html" | tee -a "$results"
 	verdict "$(grep -q '"ratios_rust_over_c": \[$' "$smoke/report.json" && grep -q '"ratio":' "$smoke/report.json"; echo $?)" \
 		"report: report.json has the Rust/C ratios and the raw figures"
+	sh "$TOP/tests/cost.sh" "$smoke" | tee -a "$results"
 else
 	verdict 1 "report: make bench and make report produce report.md, .html and .json"
 fi
@@ -77,6 +78,9 @@ suite lab sh "$TOP/scripts/lab.sh" --check
 
 printf '# suite: talk (make talk in tmux)\n'
 DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}" | tee -a "$results"
+
+printf '# suite: hang (a planted deadlock, built in a scratch copy)\n'
+sh "$TOP/tests/hang.sh" | tee -a "$results"
 
 printf '# suite: cache (another copy of the tree builds in between)\n'
 sh "$TOP/tests/cache.sh" | tee -a "$results"

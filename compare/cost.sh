@@ -1,0 +1,96 @@
+# shellcheck shell=sh
+# cost.sh - the report's sections on cost when the bench ran under QEMU's
+# instruction counting: guest instructions per operation, C beside Rust,
+# the baselines, the digest, where the instructions go (the plugin's
+# profile) and the spread between rounds. Sourced by report.sh (its
+# stat, ratio, spread and n helpers, $dir, $cmp); prints Markdown.
+# shellcheck disable=SC2154 # dir and cmp are report.sh's
+
+# row LABEL TAG METRIC SIZE - one line of the instructions table.
+row() {
+	c=$(n "$2" "$3" "$4" c) r=$(n "$2" "$3" "$4" rust)
+	d=$(awk -v c="$c" -v r="$r" 'BEGIN { if (c == "-" || r == "-") print "-"; else printf "%+d", r - c }')
+	echo "| $1 | $c | $r | $d | $(ratio "$2" "$3" "$4") | $(n "$2" "$3" "$4" pipe) | $(n "$2" "$3" "$4" null) | $(spread "$2" "$3" "$4") |"
+}
+
+echo "## Headline: Rust / C"
+echo
+echo "Guest instructions per operation, Rust divided by C (below 1: Rust executes fewer). Exact counts from QEMU, user and kernel together; the spread is the largest difference between rounds of either device, relative to the median."
+echo
+echo "| workload | digest on | digest off | spread |"
+echo "| --- | ---: | ---: | ---: |"
+for s in 1 64 512 4096 65536; do
+	echo "| write+read cycle, $s B | $(ratio digest-on cycle $s) | $(ratio digest-off cycle $s) | $(spread digest-off cycle $s) |"
+done
+echo "| INFO ioctl | $(ratio digest-on info 0) | $(ratio digest-off info 0) | $(spread digest-off info 0) |"
+echo "| STATS ioctl | $(ratio digest-on stats 0) | $(ratio digest-off stats 0) | $(spread digest-off stats 0) |"
+echo "| open + close | $(ratio digest-on openclose 0) | $(ratio digest-off openclose 0) | $(spread digest-off openclose 0) |"
+echo "| module load | $(ratio module load 0) | | $(spread module load 0) |"
+echo "| module unload | $(ratio module unload 0) | | $(spread module unload 0) |"
+echo
+for tag in digest-off digest-on; do
+	echo "## Instructions per operation, digest ${tag#digest-}"
+	echo
+	echo "Write SIZE bytes, then read them back (capacity 64 KiB); one ioctl; open and close. Guest instructions, the median of the rounds."
+	echo
+	echo "| operation | duet-c | duet-rust | Rust - C | Rust / C | pipe(2) | /dev/null + /dev/zero | spread |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for s in 1 64 512 4096 65536; do
+		row "write+read, $s B" $tag cycle $s
+	done
+	row "INFO ioctl" $tag info 0
+	row "STATS ioctl" $tag stats 0
+	row "open + close" $tag openclose 0
+	echo
+	echo "![Throughput against message size, digest ${tag#digest-}](plots/throughput-$tag.svg)"
+	echo
+done
+echo "Module load (finit_module()): duet-c $(n module load 0 c), duet-rust $(n module load 0 rust) instructions; unload (delete_module()): $(n module unload 0 c) and $(n module unload 0 rust). Memory per open file: $(stat memory perfile 0 c | cut -d. -f1) and $(stat memory perfile 0 rust | cut -d. -f1) bytes of slab."
+echo
+
+echo "## Baselines"
+echo
+echo "Digest off. pipe(2) moves the same bytes through the kernel's own FIFO; /dev/null + /dev/zero is the floor of two syscalls that move nothing. Each device against pipe(2) (at most 1.00 is the goal):"
+echo
+echo "| size | duet-c / pipe | duet-rust / pipe | duet-c / floor | duet-rust / floor |"
+echo "| ---: | ---: | ---: | ---: | ---: |"
+for s in 1 64 512 4096 65536; do
+	awk -v c="$(stat digest-off cycle $s c)" -v r="$(stat digest-off cycle $s rust)" \
+		-v p="$(stat digest-off cycle $s pipe)" -v z="$(stat digest-off cycle $s null)" -v s=$s \
+		'function f(a, b, flag) { if (a == "-" || b == "-") return "-"; return sprintf("%.3f%s", a / b, flag && a > b ? " (above)" : "") }
+		BEGIN { printf "| %s | %s | %s | %s | %s |\n", s, f(c, p, 1), f(r, p, 1), f(c, z, 0), f(r, z, 0) }'
+done
+echo
+
+echo "## The digest (CRC32C)"
+echo
+echo "The cost of the digest per byte: (digest on - digest off) / (2 x size), since both the write and the read advance a digest. The kernel's crc32c() here is the architecture's (\`CONFIG_CRC_OPTIMIZATIONS\`, SSE4.2 \`crc32\` under \`-cpu max\`)."
+echo
+echo "| size | duet-c instructions per byte | duet-rust | duet-c on / off | duet-rust on / off |"
+echo "| ---: | ---: | ---: | ---: | ---: |"
+for s in 512 4096 65536; do
+	awk -v c1="$(stat digest-on cycle $s c)" -v c0="$(stat digest-off cycle $s c)" \
+		-v r1="$(stat digest-on cycle $s rust)" -v r0="$(stat digest-off cycle $s rust)" -v s=$s \
+		'BEGIN { printf "| %s | %.2f | %.2f | %.3f | %.3f |\n", s, (c1 - c0) / (2 * s), (r1 - r0) / (2 * s), c1 / c0, r1 / r0 }'
+done
+echo
+echo "Goal: digest on at most 1.25 x digest off at 4096 B."
+echo
+
+if [ -s "$dir/profile.counts" ]; then
+	echo "## Where the instructions go"
+	echo
+	echo "Each path called 1000 times on its own, digest off, under QEMU's instruction counting with the plugin compare/plugin/prof-plugin.c, which counts every executed translation block; the counts are mapped to kernel functions (System.map, /proc/kallsyms for the modules). Kernel instructions per call. Rows with +0 are the kernel's own code, the same for both; the rows that differ are the two modules and what each calls."
+	echo
+	python3 "$cmp/profile.py" "$dir/profile.counts" "$dir/profile.guest" \
+		"$DUET_WORK/build/System.map" --json "$dir/profile.json" | sed 's/^### /### Path: /'
+	echo
+fi
+
+echo "## Repeatability"
+echo
+awk -F '\t' '$1 == "stat" && $3 != "xfer2cpu" && $3 != "perfile" { n++; if ($12 > w) { w = $12; at = $2 " " $3 " " $4 " " $5 } if ($12 > 0.005) bad = bad sprintf("\n| %s %s %s B, %s | %.2f%% |", $2, $3, $4, $5, $12 * 100) }
+	END { printf "%d instruction-count figures; the largest spread between rounds is %.3f%% (%s).", n, w * 100, at
+		if (bad != "") printf " **Above the 0.5%% limit:**\n\n| figure | spread |\n| --- | ---: |%s\n", bad
+		else print " All are within 0.5%." }' "$dir/stats.tsv"
+echo

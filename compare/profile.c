@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * profile - run each path of the duet devices N times between two marks,
+ * for the instruction-count plugin (compare/plugin/prof-plugin.c).
+ *
+ * Usage: profile [-n N] DEVICE...
+ *
+ * For each DEVICE, each path runs N times (default 1000) on its own,
+ * between two executions of the marker instruction: write (1 byte),
+ * read (1 byte), info and stats (one ioctl), open and release (N files
+ * opened, then closed). Without the plugin the marker is a NOP. Prints
+ * one line per path, for compare/profile.py:
+ *
+ *	profile DEVICE PATH N MARK
+ *
+ * where MARK is the number of the mark that ends the path: the plugin's
+ * section MARK holds the instructions of those N calls (and nothing else
+ * of this program's, which prints only between paths).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <linux/duet.h>
+
+#define MAX_N 4096
+
+static int marks;
+
+/* The marker: nopl 0x44455544(%rax,%rax,1) ("DUED"), see prof-plugin.c. */
+static void mark(void)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x84, 0x00, 0x44, 0x55, 0x45, 0x44" ::: "memory");
+	marks++;
+}
+
+static void fail(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void path(const char *dev, const char *name, int n)
+{
+	mark();
+	printf("profile %s %s %d %d\n", dev, name, n, marks);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static int fds[MAX_N];
+	struct rlimit rl = { MAX_N + 64, MAX_N + 64 };
+	struct duet_info info;
+	struct duet_stats stats;
+	int n = 1000, opt;
+	char byte = 'x';
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt != 'n')
+			goto usage;
+		n = atoi(optarg);
+	}
+	if (optind >= argc || n < 1 || n > MAX_N)
+		goto usage;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	for (int d = optind; d < argc; d++) {
+		const char *dev = argv[d];
+		int fd = open(dev, O_RDWR);
+
+		if (fd < 0)
+			fail(dev);
+		/* the first mark ends what came before: set-up, printing */
+		mark();
+		for (int i = 0; i < n; i++)
+			if (write(fd, &byte, 1) != 1)
+				fail("write");
+		path(dev, "write", n);
+		mark();
+		for (int i = 0; i < n; i++)
+			if (read(fd, &byte, 1) != 1)
+				fail("read");
+		path(dev, "read", n);
+		mark();
+		for (int i = 0; i < n; i++)
+			if (ioctl(fd, DUET_IOC_INFO, &info))
+				fail("INFO");
+		path(dev, "info", n);
+		mark();
+		for (int i = 0; i < n; i++)
+			if (ioctl(fd, DUET_IOC_STATS, &stats))
+				fail("STATS");
+		path(dev, "stats", n);
+		close(fd);
+		mark();
+		for (int i = 0; i < n; i++) {
+			fds[i] = open(dev, O_RDONLY | O_NONBLOCK);
+			if (fds[i] < 0)
+				fail("open");
+		}
+		path(dev, "open", n);
+		mark();
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		path(dev, "release", n);
+	}
+	return 0;
+usage:
+	fprintf(stderr, "usage: profile [-n N] DEVICE...\n");
+	return 2;
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""profile.py - where the instructions of each path go, C beside Rust.
+
+Usage: profile.py COUNTS GUEST_OUTPUT SYSTEM_MAP [--tree DIR] [--json FILE]
+
+COUNTS is the output of the QEMU plugin (compare/plugin/prof-plugin.c):
+sections "mark N", then "VADDR INSTRUCTIONS" per translation block.
+GUEST_OUTPUT is what compare/profile.sh printed: "ksym ..." lines (the
+modules' symbols from /proc/kallsyms) and "profile DEVICE PATH N MARK"
+lines. SYSTEM_MAP is the kernel's System.map (no KASLR in these kernels).
+
+Prints, as Markdown, per path: the kernel instructions per call for C and
+for Rust; then the functions whose count differs, side by side with the
+difference (the kernel's own functions, the same for both, in one line);
+and for each function only Rust calls, what it is and the line of the
+7.3 kernel tree (--tree DIR, the unpacked source) that makes it. Python's
+standard library only; Rust names are demangled by llvm-cxxfilt when it
+is on PATH.
+"""
+import bisect
+import collections
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+KERNEL = 0xFFFF800000000000
+PATHS = ["write", "read", "info", "stats", "open", "release"]
+
+# What a function that only the Rust side calls is: (pattern in its name,
+# explanation, file of the 7.3 tree, pattern of the line that makes it).
+CAUSES = [
+    (r"MiscdeviceVTable<.*>>::(\w+)", "the 7.3 `MiscDevice` trampoline: the `file_operations` entry, which finds the `DuetFile` and calls it",
+     "rust/kernel/miscdevice.rs", r"unsafe extern \"C\" fn {0}\("),
+    (r"rust_helper_(\w+)", "a C inline function called out of line through a helper (`CONFIG_RUST_INLINE_HELPERS` is off)",
+     "rust/helpers/*.c", r"rust_helper_{0}\("),
+    (r"CondVar>::notify", "`CondVar::notify_all()`, a wrapper around `__wake_up()` (C calls `wake_up_interruptible()`)",
+     "rust/kernel/sync/condvar.rs", r"fn notify\("),
+    (r"SetOnce<", "a module param read: `SetOnce::copy()`, an acquire load (C reads a global)",
+     "rust/kernel/sync/set_once.rs", r"pub fn copy\("),
+    (r"krealloc_node_align|Allocator>::(alloc|free)|Box<.*>::new|Box<.*Drop", "`KBox` allocates and frees through `krealloc_node_align()` (C: `kzalloc()` and `kfree()`)",
+     "rust/kernel/alloc/allocator.rs", r"const KREALLOC: Self"),
+    (r"Opaque<.*>::get|AtomicRepr<.*>::as_ptr", "a one-line accessor of the `kernel` crate that is not inlined across crates at this optimisation level (-Os); the linker merged identical ones, so it carries the name of one of them",
+     "rust/kernel/types.rs", r"pub const fn get\(&self\)"),
+    (r"Arc<.*Drop", "the `Arc<DuetDevice>` each open file holds (C keeps a plain pointer, valid while the module is pinned)",
+     "rust/kernel/sync/arc.rs", r"fn drop\(&mut self\)"),
+]
+
+
+def cause_of(name, tree):
+    import glob
+    import os
+    for pattern, what, files, line in CAUSES:
+        m = re.search(pattern, name)
+        if not m:
+            continue
+        where = files
+        if tree:
+            want = re.compile(line.format(*(m.groups() or [""])))
+            for path in sorted(glob.glob(os.path.join(tree, files))):
+                with open(path, errors="replace") as f:
+                    for no, text in enumerate(f, 1):
+                        if want.search(text):
+                            where = f"{os.path.relpath(path, tree)}:{no}"
+                            break
+                if where != files:
+                    break
+        return what, where
+    return None
+
+
+def read_symbols(system_map, guest):
+    syms = []
+    with open(system_map) as f:
+        for line in f:
+            addr, kind, name = line.split()[:3]
+            if kind in "tTwW":
+                syms.append((int(addr, 16), name, ""))
+    for line in guest:
+        # ksym ffffffffa0000000 t duet_read_iter	[duet_c]
+        m = re.match(r"ksym ([0-9a-f]+) [tTwW] (\S+)\s+\[(\w+)\]", line)
+        if m:
+            syms.append((int(m.group(1), 16), m.group(2), m.group(3)))
+    syms.sort()
+    return syms
+
+
+def demangle(names):
+    """Rust v0 names, readable, with llvm-cxxfilt (same order)."""
+    tool = shutil.which("llvm-cxxfilt") or shutil.which("llvm-cxxfilt-19")
+    rust = [n for n in names if n.startswith("_R")]
+    if not tool or not rust:
+        return {n: n for n in names}
+    out = subprocess.run([tool], input="\n".join(rust), capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    table = {n: n for n in names}
+    for mangled, plain in zip(rust, out):
+        # drop the crate hashes: kernel[a1b2c3]::... -> kernel::...
+        table[mangled] = re.sub(r"\[[0-9a-f]+\]", "", plain)
+    return table
+
+
+def read_counts(path):
+    sections = collections.defaultdict(list)
+    mark = 0
+    with open(path) as f:
+        for line in f:
+            if line.startswith("mark "):
+                mark = int(line.split()[1])
+                continue
+            vaddr, n = line.split()
+            sections[mark].append((int(vaddr, 16), int(n)))
+    return sections
+
+
+def attribute(section, syms, addrs):
+    """Instructions per function (kernel only) and in user space."""
+    per = collections.Counter()
+    user = 0
+    for vaddr, n in section:
+        if vaddr < KERNEL:
+            user += n
+            continue
+        i = bisect.bisect_right(addrs, vaddr) - 1
+        if i < 0:
+            per["?"] += n
+            continue
+        _, name, mod = syms[i]
+        per[name + (f" [{mod}]" if mod else "")] += n
+    return per, user
+
+
+def main(argv):
+    if len(argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    json_out = tree = None
+    if "--tree" in argv:
+        tree = argv[argv.index("--tree") + 1]
+    if "--json" in argv:
+        json_out = argv[argv.index("--json") + 1]
+    with open(argv[2]) as f:
+        guest = f.read().splitlines()
+    syms = read_symbols(argv[3], guest)
+    addrs = [s[0] for s in syms]
+    sections = read_counts(argv[1])
+    runs = {}
+    for line in guest:
+        parts = line.split()
+        if len(parts) == 5 and parts[0] == "profile":
+            dev, path, n, mark = parts[1], parts[2], int(parts[3]), int(parts[4])
+            lang = "rust" if dev.endswith("rust") else "c"
+            per, user = attribute(sections.get(mark, []), syms, addrs)
+            runs[(lang, path)] = {"n": n, "functions": per, "user": user}
+    if not runs:
+        print("profile.py: no 'profile' lines in the guest output", file=sys.stderr)
+        return 1
+    names = set()
+    for r in runs.values():
+        names.update(k.split(" [")[0] for k in r["functions"])
+    plain = demangle(sorted(names))
+
+    def show(key):
+        name, _, mod = key.partition(" [")
+        return plain.get(name, name) + (f" [{mod}" if mod else "")
+
+    result = {}
+    print("| path | C, kernel instructions per call | Rust | Rust - C | Rust / C |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for path in PATHS:
+        c, r = runs.get(("c", path)), runs.get(("rust", path))
+        if not c or not r:
+            continue
+        ct = sum(c["functions"].values()) / c["n"]
+        rt = sum(r["functions"].values()) / r["n"]
+        print(f"| {path} | {ct:.0f} | {rt:.0f} | {rt - ct:+.0f} | {rt / ct:.3f} |")
+        result[path] = {"c": ct, "rust": rt}
+    for path in PATHS:
+        c, r = runs.get(("c", path)), runs.get(("rust", path))
+        if not c or not r:
+            continue
+        print()
+        print(f"### {path}: the functions that differ, instructions per call")
+        print()
+        print("| function | C | Rust | Rust - C |")
+        print("| --- | ---: | ---: | ---: |")
+        cf = {show(k): v / c["n"] for k, v in c["functions"].items()}
+        rf = {show(k): v / r["n"] for k, v in r["functions"].items()}
+        rows = [(k, cf.get(k, 0), rf.get(k, 0)) for k in set(cf) | set(rf)]
+        differ = [x for x in rows if abs(x[2] - x[1]) >= 0.5]
+        differ.sort(key=lambda x: (-(x[2] - x[1]) if x[1] == 0 or x[2] == 0 else 0, x[0]))
+        for k, cv, rv in differ:
+            print(f"| `{k}` | {cv:.0f} | {rv:.0f} | {rv - cv:+.0f} |")
+        same = [x for x in rows if abs(x[2] - x[1]) < 0.5]
+        print(f"| {len(same)} kernel functions alike in both | {sum(x[1] for x in same):.0f} | "
+              f"{sum(x[2] for x in same):.0f} | {sum(x[2] - x[1] for x in same):+.0f} |")
+        causes = []
+        for k, cv, rv in differ:
+            if cv == 0 and rv >= 0.5:
+                cause = cause_of(k, tree)
+                if cause:
+                    causes.append((k, rv, *cause))
+        if causes:
+            print()
+            print("| only Rust calls | instructions | what it is | 7.3 source |")
+            print("| --- | ---: | --- | --- |")
+            for k, rv, what, where in causes:
+                print(f"| `{k}` | {rv:.0f} | {what} | `{where}` |")
+        result[path]["functions"] = {k: {"c": cv, "rust": rv} for k, cv, rv in rows}
+    if json_out:
+        with open(json_out, "w") as f:
+            json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,8 @@
+#!/bin/sh
+# profile.sh - guest side of the instruction profile (booted with QEMU's
+# instruction counting and compare/plugin/prof-plugin.so): both modules
+# with the digest off, each path 1000 times per device (compare/
+# profile.c), and the modules' symbols, for compare/profile.py.
+modprobe duet_c digest=0 && modprobe duet_rust digest=0 || exit 1
+grep -E '\[duet_(c|rust)\]' /proc/kallsyms | sed 's/^/ksym /'
+profile -n 1000 /dev/duet-c /dev/duet-rust

@@ -1,0 +1,36 @@
+#!/bin/sh
+# cost.sh DIR - host test: the deterministic cost gate, on the quick bench
+# of `make check` (DIR/bench.txt and the DIR/stats.tsv that report.sh made
+# from it). Under QEMU's instruction counting every figure is an exact
+# count of guest instructions, so this is a regression test, not a timing:
+# for each path of both devices (the write+read cycle at every size, with
+# the digest on and off; INFO; STATS; open+close) the rounds must agree
+# within 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.10:
+# see README, "What Rust costs"). Prints TAP verdicts.
+dir=$1
+limit=${DUET_COST_LIMIT:-1.10}
+tsv=$dir/stats.tsv
+if ! grep -q '^# meta clock icount$' "$dir/bench.txt" 2>/dev/null; then
+	echo "not ok - cost: the quick bench ran with QEMU counting instructions (# meta clock icount in $dir/bench.txt)"
+	exit 1
+fi
+echo "ok - cost: the quick bench ran with QEMU counting instructions"
+for tag in digest-on digest-off; do
+	for path in "cycle 1" "cycle 64" "cycle 512" "cycle 4096" "cycle 65536" "info 0" "stats 0" "openclose 0"; do
+		# shellcheck disable=SC2086 # a metric and a size
+		set -- $path
+		awk -F '\t' -v t=$tag -v m="$1" -v s="$2" -v limit="$limit" '
+			$1 == "stat" && $2 == t && $3 == m && $4 == s && ($5 == "c" || $5 == "rust") {
+				med[$5] = $7; spread[$5] = $12 }
+			$1 == "ratio" && $2 == t && $3 == m && $4 == s { ratio = $5 }
+			END {
+				what = sprintf("%s %s%s", t, m, s ? " " s " B" : "")
+				if (!("c" in med) || !("rust" in med) || ratio == "") {
+					printf "not ok - cost: %s: no figures for both devices\n", what; exit 1 }
+				w = spread["c"] > spread["rust"] ? spread["c"] : spread["rust"]
+				ok = ratio <= limit + 0 && w <= 0.01
+				printf "%s - cost: %s: Rust / C %.3f (at most %s), rounds within %.2f%% (at most 1%%); C %d, Rust %d instructions\n",
+					ok ? "ok" : "not ok", what, ratio, limit, w * 100, med["c"], med["rust"]
+			}' "$tsv"
+	done
+done
