@@ -97,6 +97,12 @@ echo
 echo "Symbols duet_rust.ko imports from duet_c: $(llvm-nm -u "$ko_rust" | awk '/duet_/ { printf "%s`%s`", sep, $2; sep = ", " }')."
 echo
 
+echo "## Code size, function by function"
+echo
+echo "The functions of both modules' .text (run-time code; init and exit code apart), from their symbols: what each module wrote itself, what the kernel crate's and core's generics became once made for duet_rust, and the KUnit tests, which the size above includes."
+echo
+python3 "$src/compare/size.py" "$ko_c" "$ko_rust"
+echo
 echo "## modinfo, side by side"
 echo
 echo "| field | duet_c | duet_rust |"

@@ -100,6 +100,15 @@ modules_key() { sources_key $MODULE_SOURCES; }
 # shellcheck disable=SC2086
 image_key() { sources_key $IMAGE_SOURCES; }
 
+# scratch_copy DIR - a fresh copy of the checkout in DIR (without .git), for
+# tests that build a changed tree; the cache keys keep its modules from
+# reaching the checkout's next run.
+scratch_copy() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$TOP" && tar --exclude=./.git -cf - .) | (cd "$1" && tar -xf -)
+}
+
 # root_script DIR NAME ARGS... - run scripts/NAME of the checkout inside the
 # toolchain root (see in_root).
 root_script() {

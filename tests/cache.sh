@@ -25,9 +25,7 @@ tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/
 
 [ $# -gt 0 ] || set -- lab debug
 for flavor in "$@"; do
-	rm -rf "$tmp/copy"
-	mkdir "$tmp/copy"
-	(cd "$top" && tar --exclude=./.git -cf - .) | (cd "$tmp/copy" && tar -xf -)
+	scratch_copy "$tmp/copy"
 	sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/copy/c_module/device.c"
 	sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" \
 		"$tmp/copy/rust_module/duet_rust.rs"

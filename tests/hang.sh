@@ -22,9 +22,7 @@ limit=180
 
 [ $# -gt 0 ] || set -- lab debug
 for flavor in "$@"; do
-	rm -rf "$tmp/copy"
-	mkdir "$tmp/copy"
-	(cd "$top" && tar --exclude=./.git -cf - .) | (cd "$tmp/copy" && tar -xf -)
+	scratch_copy "$tmp/copy"
 	patch -s -p1 -d "$tmp/copy" <"$top/bugs/sleep-with-lock/c.patch" >"$tmp/build.log" 2>&1 &&
 		make -s -C "$tmp/copy" kernel DUET_FLAVOR="$flavor" >>"$tmp/build.log" 2>&1
 	tap $? "hang ($flavor): the planted deadlock builds in a scratch copy" "$tmp/build.log"
