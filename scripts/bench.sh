@@ -33,10 +33,20 @@ esac
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"
 } >"$dir/bench.txt.new"
-# guest CMDLINE ICOUNT - one boot of compare/bench.sh, its lines added.
+# guest CMDLINE ICOUNT - one boot of compare/bench.sh, its lines added;
+# shows its progress, and a failure with what the guest said about it
+# (a hung bench: duet-watch's "not ok" line and where the kernel is stuck).
 guest() {
-	DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=lab sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" |
-		tee -a "$dir/bench.txt.new" | awk '/^# bench/ { print "duet:   " $0; fflush() }' >&2
+	{
+		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=lab \
+			sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" && rc=0 || rc=$?
+		echo "$rc" >"$dir/bench.rc"
+	} | tee -a "$dir/bench.txt.new" |
+		awk '/^# bench/ || /^not ok/ { print "duet:   " $0; fflush(); hung = /^not ok/; next }
+			hung && /^#/ { print "duet:   " $0; fflush(); next } { hung = 0 }' >&2
+	rc=$(cat "$dir/bench.rc")
+	rm -f "$dir/bench.rc"
+	[ "$rc" = 0 ] || die "the benchmark failed in the guest (status $rc; its output: $dir/bench.txt.new)"
 }
 if [ "$clock" = icount ]; then
 	msg "[1/3] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"

@@ -3,17 +3,30 @@
 # working directory (NN.guest, NN.expect, NN.title, NN.solution), run its
 # commands echoing each one (sh -v), check every expected pattern, run the
 # solution of its exercise if given, and leave no duet module loaded.
+# Each chapter and solution runs under duet-watch: one that prints nothing
+# for 90 s is hung, says where the kernel is stuck, and the chapters after
+# it are reported as not run.
 # status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
 status_of() { if "$@"; then echo 0; else echo 1; fi; }
 fails=0
 verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fails=$((fails + 1)); fi
 }
+wedged=
 for guest in *.guest; do
 	n=${guest%.guest}
+	if [ -n "$wedged" ]; then
+		echo "ok - lab $n: $(cat "$n.title") # SKIP not run: the device is wedged ($wedged hung)"
+		continue
+	fi
 	echo "# lab chapter $(cat "$n.title")"
 	dmesg -c >/dev/null
-	sh -v "$guest" 2>&1 | tee "/tmp/$n.out"
+	duet-watch -t 90 -n "lab $n: chapter $(cat "$n.title")" sh -v "$guest" 2>&1 | tee "/tmp/$n.out"
+	if grep -q "^not ok - lab $n: .*: hung" "/tmp/$n.out"; then
+		wedged="lab $n"
+		fails=$((fails + 1))
+		continue
+	fi
 	while IFS= read -r pattern; do
 		[ -n "$pattern" ] || continue
 		grep -Eq -- "$pattern" "/tmp/$n.out"
@@ -24,8 +37,14 @@ for guest in *.guest; do
 	modprobe -r duet_rust duet_c 2>/dev/null
 	if [ -s "$n.solution" ]; then
 		dmesg -c >/dev/null
-		sh "$n.solution" >"/tmp/$n.sol" 2>&1
+		duet-watch -t 90 -n "lab $n: the exercise's solution" sh "$n.solution" >"/tmp/$n.sol" 2>&1
 		rc=$?
+		if [ $rc = 124 ]; then
+			cat "/tmp/$n.sol"
+			wedged="lab $n (its solution)"
+			fails=$((fails + 1))
+			continue
+		fi
 		verdict $rc "lab $n: the exercise's solution works"
 		[ $rc = 0 ] || sed 's/^/#   /' "/tmp/$n.sol"
 		modprobe -r duet_rust duet_c 2>/dev/null
