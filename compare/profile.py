@@ -20,7 +20,9 @@ is on PATH.
 """
 import bisect
 import collections
+import glob
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -50,8 +52,6 @@ CAUSES = [
 
 
 def cause_of(name, tree):
-    import glob
-    import os
     for pattern, what, files, line in CAUSES:
         m = re.search(pattern, name)
         if not m:
