@@ -33,7 +33,7 @@ for flavor in "$@"; do
 	rc=$? secs=$(($(date +%s) - start))
 	# shellcheck disable=SC2016 # a grep pattern
 	hung=$(grep -c '^not ok [0-9]* duet\.c\.[a-z_]* # hung' "$tmp/run.log")
-	tap "$([ "$rc" != 0 ] && [ "$hung" = 1 ]; echo $?)" \
+	tap "$(if [ "$rc" != 0 ] && [ "$hung" = 1 ]; then echo 0; else echo 1; fi)" \
 		"hang ($flavor): the conformance suite fails on it, one test reported hung (status $rc, $hung hung)" "$tmp/run.log"
 	tap "$(status_of [ "$secs" -le "$limit" ])" \
 		"hang ($flavor): the verdict comes within $limit s of the boot ($secs s)" "$tmp/run.log"
@@ -47,6 +47,6 @@ for flavor in "$@"; do
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/run.log")
 	last=$(grep -c '^\(not \)\{0,1\}ok [0-9]' "$tmp/run.log")
 	skipped=$(grep -c '^ok [0-9]* .* # SKIP not run: the device is wedged' "$tmp/run.log")
-	tap "$([ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]; echo $?)" \
+	tap "$(if [ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]; then echo 0; else echo 1; fi)" \
 		"hang ($flavor): the suite stops there: the $skipped tests after it are reported as not run ($last of ${plan:-?} reported)" "$tmp/run.log"
 done
