@@ -11,7 +11,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK
 
-.PHONY: help deps toolchain kernel demo check run shell bench report stress lab lab-guide talk clean-cache
+.PHONY: help deps toolchain kernel demo check run shell bench report stress bugs lab lab-guide talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -24,6 +24,8 @@ help:
 	@echo '  make bench     measure both devices and the baselines (minutes)'
 	@echo '  make report    write report/report.{md,html,json} (runs bench if needed)'
 	@echo '  make stress    the long sanitizer run on the debug kernel, with a table'
+	@echo '  make bugs [ONLY=n]  plant the classic module bugs (bugs/) in C and in'
+	@echo '                 Rust, and show what catches each (report/bugs.txt)'
 	@echo '  make lab STEP=n  run chapter n of the lab guide (docs/lab) in the guest'
 	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
@@ -68,6 +70,9 @@ report: kernel
 
 stress:
 	@sh scripts/stress.sh
+
+bugs:
+	@sh scripts/bugs.sh $(ONLY)
 
 lab: kernel
 	@test -n "$(STEP)" || { echo 'usage: make lab STEP=n (see docs/lab/00-index.md)' >&2; exit 2; }

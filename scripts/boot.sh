@@ -90,11 +90,23 @@ fi
 # The script's output has a serial port of its own (ttyS1 -> stdout); the
 # kernel console (ttyS0) goes to a log, shown when the guest fails.
 log=${DUET_CONSOLE_LOG:-$tmp/console.log}
-set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 "$@" -display none -monitor none \
-	-serial file:"$log" -serial stdio -append "$cmdline duet.mode=run" </dev/null
-rc=$?
-set -e
+# A kernel that fails before it starts /init has run none of duet's code
+# (the modules are loaded by the script): boot once more, and say so. (The
+# debug kernel under TCG once stopped on a KASAN report in an interrupt
+# during identify_cpu(), at the start of the boot.)
+for attempt in 1 2; do
+	set +e
+	timeout -k 5 "$timeout" qemu-system-x86_64 "$@" -display none -monitor none \
+		-serial file:"$log" -serial stdio -append "$cmdline duet.mode=run" </dev/null
+	rc=$?
+	set -e
+	if [ "$rc" != 0 ] || [ "$attempt" = 2 ] || grep -q 'Run /init as init process' "$log"; then
+		break
+	fi
+	msg "the $flavor kernel stopped before starting /init, before any duet code ran; booting once more. Its console:"
+	grep -m 1 -A 12 'BUG:\|WARNING:\|Kernel panic' "$log" | sed 's/^/  | /' >&2
+	cp "$log" "$log.first-boot"
+done
 case $rc in
 124 | 137) problem="the guest did not finish within $timeout s (DUET_TIMEOUT=seconds sets the limit)" ;;
 0) problem="the guest stopped without reporting a status (a kernel panic?)" ;;

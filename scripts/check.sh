@@ -76,6 +76,9 @@ printf '# suite: lab guide\n'
 sh "$TOP/scripts/lab-guide.sh" --check | tee -a "$results"
 suite lab sh "$TOP/scripts/lab.sh" --check
 
+printf '# suite: bugs (the break-it catalogue: the Rust mutations rustc must reject, C mutations the debug kernel must catch)\n'
+sh "$TOP/tests/bugs.sh" "$smoke" | tee -a "$results"
+
 printf '# suite: talk (make talk in tmux)\n'
 DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}" | tee -a "$results"
 

@@ -65,7 +65,7 @@ clippy() {
 
 shellcheck_all() {
 	cd "$DUET_SRC" && shellcheck scripts/*.sh tests/*.sh compare/*.sh guest/init \
-		guest/*.sh guest/duet-sanitizers .ci/run
+		guest/*.sh guest/duet-sanitizers bugs/check.sh .ci/run
 }
 
 gate "checkpatch.pl --strict on the C sources" checkpatch

@@ -17,7 +17,7 @@ fi
 # render SRC - print SRC with its directives expanded.
 render() {
 	awk -v top="$TOP" '
-	function lang(f) { return f ~ /\.rs$/ ? "rust" : f ~ /\.[ch]$/ ? "c" : f ~ /Kbuild|Makefile/ ? "make" : f ~ /\.sh$/ ? "sh" : "text" }
+	function lang(f) { return f ~ /\.patch$/ ? "diff" : f ~ /\.rs$/ ? "rust" : f ~ /\.[ch]$/ ? "c" : f ~ /Kbuild|Makefile/ ? "make" : f ~ /\.sh$/ ? "sh" : "text" }
 	function emit(f, sec, str,    line, on, n, path) {
 		path = top "/" f
 		printf "`%s`%s:\n\n```%s\n", f, sec != "" ? ", section *" sec "*" : (str != "" ? ", lines with `" str "`" : ""), lang(f)

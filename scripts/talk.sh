@@ -3,7 +3,8 @@
 # commands run against duet-c and duet-rust in one boot; each step shows
 # the two outputs side by side (C left, Rust right) and waits for a key.
 # DUET_TALK=auto (or no terminal) runs straight through, for rehearsal and
-# tests. Last, the headline numbers of report/report.md, if there is one.
+# tests. Then one bug of the break-it catalogue in both languages, from
+# `make bugs`, and last the headline numbers of report/report.md, if any.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-talk.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -30,6 +31,33 @@ pause() {
 	read -r _ </dev/tty
 }
 rule() { printf '%*s\n' "$width" '' | tr ' ' '-'; }
+
+# The last step, from the host: one bug of the break-it catalogue (bugs/,
+# DUET_TALK_BUG, default 3) planted in both languages: the mutation, and
+# what `make bugs` found (report/bugs.tsv; or how to get it).
+bug=${DUET_TALK_BUG:-3}
+bugdir=$(bug_case "$bug")
+[ -n "$bugdir" ] || die "DUET_TALK_BUG=$bug: no such case in bugs/ (ls bugs/)"
+read_case "$bugdir"
+n=$(($(find "$tmp" -name '*.title' | wc -l) + 1))
+n=$(printf %02d "$n")
+echo "Break it: $title" >"$tmp/$n.title"
+tsv=${DUET_REPORT:-$TOP/report}/bugs.tsv
+for lang in c rust; do
+	{
+		if [ "$lang" = c ]; then echo "The mistake: $c_how"; else echo "The mistake: $rust_how"; fi
+		grep '^[-+][^-+]' "$bugdir/$lang.patch" | expand -t 8
+		echo
+		row=$(awk -F '\t' -v n="$bug" -v l="$lang" '$1 == n && $2 == l' "$tsv" 2>/dev/null | tail -n 1)
+		if [ -z "$row" ]; then
+			echo "(not run yet: 'make bugs ONLY=$bug' plants it and shows what catches it)"
+		else
+			echo "$row" | awk -F '\t' '{ print ($3 == "caught" ? "It compiles. Caught at run time by " $4 ":" : $3 == "rejected" ? "It does not compile: rejected by " $4 ":" : $3 == "silent" ? "It compiles, and nothing catches it." : $3) }'
+			echo "$row" | cut -f5
+		fi
+	} | fold -w "$half" >"$tmp/$n.$lang"
+done
+
 total=$(find "$tmp" -name '*.title' | wc -l)
 for t in "$tmp"/*.title; do
 	n=$(basename "$t" .title)

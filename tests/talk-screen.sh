@@ -33,26 +33,37 @@ both() {
 }
 next() { tmux send-keys -t $s Enter; }
 
-screen "Step 1 of 5"; tap $? "step 1 appears: load order and dependencies"
+screen "Step 1 of 6"; tap $? "step 1 appears: load order and dependencies"
 tap "$(grep -q 'C: duet_c, /dev/duet-c *| Rust: duet_rust, /dev/duet-rust' "$tmp/screen"; echo $?)" "C left, Rust right"
 tap "$(cut -c92- "$tmp/screen" | grep -q '^duet_c .* duet_rust'; echo $?)" "the Rust side shows duet_c used by duet_rust"
 next
-screen "Step 2 of 5"; tap $? "step 2 appears: params"
+screen "Step 2 of 6"; tap $? "step 2 appears: params"
 tap "$(cut -c1-88 "$tmp/screen" | grep -q 'capacity.*digest.*max_open.*trace'; echo $?)" "the C params are in sysfs"
 tap "$(cut -c92- "$tmp/screen" | grep -q 'No such file'; echo $?)" "the Rust params are not"
 next
-screen "Step 3 of 5"; tap $? "step 3 appears: a transfer"
+screen "Step 3 of 6"; tap $? "step 3 appears: a transfer"
 tap "$(both 'identical'; echo $?)" "both devices return the data intact"
 dc=$(cut -c1-88 "$tmp/screen" | awk '$1 == "c" { print $(NF - 1), $NF }')
 dr=$(cut -c92- "$tmp/screen" | awk '$1 == "rust" { print $(NF - 1), $NF }')
 same_digests() { [ -n "$dc" ] && [ "$dc" = "$dr" ]; }
 tap "$(status_of same_digests)" "both show the same digests in /proc/duet ($dc / $dr)"
 next
-screen "Step 4 of 5"; tap $? "step 4 appears: unloading while open"
+screen "Step 4 of 6"; tap $? "step 4 appears: unloading while open"
 tap "$(both "can't unload"; echo $?)" "both refuse to unload while open"
 next
-screen "Step 5 of 5"; tap $? "step 5 appears: bad input"
+screen "Step 5 of 6"; tap $? "step 5 appears: bad input"
 tap "$(both 'Invalid argument'; echo $?)" "both reject a capacity of 10 with EINVAL"
+next
+# The break-it step: case 3 of bugs/, with what make bugs recorded in the
+# report directory's bugs.tsv (make check puts tests/bugs.sh's there).
+title='' c_expect='' rust_expect=''
+# shellcheck source=/dev/null # a case file of bugs/
+. "$top/bugs/03-use-after-free/case"
+screen "Step 6 of 6"; tap $? "step 6 appears: break it ($title)"
+tap "$(cut -c1-88 "$tmp/screen" | grep -q '^+.*duet_put(df->dev->impl)' && cut -c92- "$tmp/screen" | grep -q '^+ *drop(this);'; echo $?)" \
+	"the planted lines are shown, C left and Rust right"
+tap "$(cut -c1-88 "$tmp/screen" | grep -q "Caught at run time by $c_expect" && cut -c92- "$tmp/screen" | grep -q "rejected by rustc $rust_expect"; echo $?)" \
+	"C: caught at run time by $c_expect; Rust: rejected by rustc $rust_expect (from the run's bugs.tsv)"
 next
 screen "TALK-DONE" "TALK-DONE"; tap $? "the talk ends with the report's headline"
 tap "$(grep -q "report's headline" "$tmp/screen" && grep -q 'Rust divided by C\|no report yet' "$tmp/screen"; echo $?)" "the last screen has the headline numbers (or says how to get them)"

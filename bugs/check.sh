@@ -1,0 +1,114 @@
+#!/bin/sh
+# check.sh - guest side of `make bugs` (scripts/bugs.sh): put the planted
+# modules of this directory (duet_c.ko, duet_rust.ko) in place of the
+# image's, run the check that case.env names against the device of its
+# language, then the debug kernel's log gate. The host reads the verdict
+# from this output and the kernel console. On the kcsan kernel (no KASAN,
+# lockdep or fault injection) the gate is KCSAN's reports of duet code.
+#
+#   conformance  the conformance suite on this device (30 s per test)
+#   leaks        the conformance suite, kmemleak, both modules unloaded,
+#                kmemleak again
+#   unload-open  rmmod while a file of the device is open, then close it
+#   faultinit    the n-th allocation of module init fails (faultsweep
+#                load), then /proc/duet is read and the module loaded again
+#   race         the concurrent fuzzer on this device
+#   exit-race    load/unload cycles racing opens, reads and writes
+case='' lang='' check=''
+# shellcheck source=/dev/null # written by scripts/bugs.sh
+. ./case.env
+mods=/lib/modules/$(uname -r)/kernel/drivers/misc/duet
+cp duet_c.ko "$mods/c_module/duet_c.ko" || exit 1
+cp duet_rust.ko "$mods/rust_module/duet_rust.ko" || exit 1
+dev=/dev/duet-$lang mod=duet_$lang
+grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+if [ -e /sys/kernel/debug/kcsan ]; then kernel=kcsan; else kernel=debug; fi
+[ "$kernel" = kcsan ] || duet-sanitizers arm
+fails=0
+verdict() { # verdict STATUS TEXT
+	if [ "$1" = 0 ]; then echo "ok - bugs: $2"; else echo "not ok - bugs: $2"; fails=$((fails + 1)); fi
+}
+load() { modprobe duet_c "$@" && modprobe duet_rust "$@"; }
+unload() { modprobe -r duet_rust duet_c; }
+conformance() {
+	load max_open=8 || exit 1
+	duet-watch -v -k -t 30 conformance -v "$lang" || fails=$((fails + 1))
+}
+
+echo "# case $case, $lang: $check, on the $kernel kernel"
+case $check in
+conformance)
+	conformance
+	;;
+leaks)
+	# scanned twice: with the modules loaded (the backtraces name their
+	# functions), and after unloading them (what only then has no owner)
+	conformance
+	cat /proc/duet
+	duet-sanitizers leaks "the conformance suite" || fails=$((fails + 1))
+	unload
+	duet-sanitizers leaks "unloading both modules" || fails=$((fails + 1))
+	;;
+unload-open)
+	modprobe duet_c || exit 1
+	[ "$lang" = c ] || modprobe duet_rust || exit 1
+	# rmmod must be refused while the file is open; the file is closed
+	# (release runs) after it
+	holdopen "$dev" 1 rmmod "$mod"
+	if grep -q "^$mod " /proc/modules; then
+		verdict 0 "rmmod $mod is refused while a file of $dev is open"
+	else
+		verdict 1 "rmmod $mod is refused while a file of $dev is open (it unloaded)"
+	fi
+	sleep 1
+	unload 2>/dev/null
+	;;
+faultinit)
+	[ "$lang" = c ] || modprobe duet_c || exit 1
+	duet-watch -v -t 240 faultsweep load "$(find "$mods" -name "$mod.ko")" ||
+		fails=$((fails + 1))
+	cat /proc/duet
+	modprobe "$mod"
+	verdict $? "$mod loads after the sweep"
+	cat /proc/duet
+	unload
+	duet-sanitizers leaks "the init sweep and unload" || fails=$((fails + 1))
+	;;
+race)
+	load max_open=12 || exit 1
+	duet-watch -v -t 150 fuzz -n 20000 "$dev" || fails=$((fails + 1))
+	;;
+exit-race)
+	rm -f /tmp/stop
+	while [ ! -e /tmp/stop ]; do
+		if [ -c "$dev" ]; then
+			(echo x >"$dev"; holdopen "$dev" 1 cat "$dev")
+		elif [ -f "$dev" ]; then
+			rm -f "$dev"
+		fi >/dev/null 2>&1
+	done &
+	racer=$!
+	i=0
+	while [ $i -lt 30 ]; do
+		i=$((i + 1))
+		load
+		usleep $((i % 4 * 5000))
+		unload 2>/dev/null
+	done
+	touch /tmp/stop
+	wait $racer
+	unload 2>/dev/null
+	echo "# 30 load/unload cycles raced the device's users"
+	;;
+esac
+if [ "$kernel" = kcsan ]; then
+	if dmesg | grep -E 'BUG: KCSAN: .*duet_' >/tmp/kcsan.out; then
+		verdict 1 "KCSAN reports no data race in duet code"
+		dmesg | grep -A 20 -m 1 'BUG: KCSAN: .*duet_' | sed 's/^/#   /'
+	else
+		verdict 0 "KCSAN reports no data race in duet code"
+	fi
+else
+	duet-sanitizers gate || fails=$((fails + 1))
+fi
+[ "$fails" = 0 ]

@@ -1,0 +1,250 @@
+#!/bin/sh
+# bugs.sh [-c] [-l c|rust] [N...] - the break-it catalogue (bugs/NN-*/):
+# each classic module bug, planted in the C and in the Rust module of a
+# scratch copy of the tree (never the work tree), built out of tree
+# against the debug kernel (make M=: only the patched module is rebuilt,
+# and nothing of it reaches the kernel cache), and, when it compiles, run
+# on the debug kernel against the check for its class (bugs/NN-*/case,
+# bugs/check.sh), with a time limit per case. A case with flavor=kcsan
+# runs on the kcsan kernel instead (KCSAN, the race detector, excludes
+# KASAN).
+#
+#   -c          compile only, against the debug kernel: no boot (a mutation
+#               that builds is "built")
+#   -l LANG     only the C or only the Rust mutations
+#   N...        only these cases (default: all, and a run of the unchanged
+#               modules first, to show the checks are quiet without a bug)
+#
+# Prints a table and writes it to $DUET_BUGS_OUT/bugs.txt, one line per
+# result to bugs.tsv (default report/; make report and make talk read it).
+# Every line comes from this run: a compiler's first error, the first
+# sanitizer report or oops of the kernel log, the first failed check, or
+# "not caught".
+. "$(dirname "$0")/lib.sh"
+compile_only=0 langs="c rust"
+while [ $# -gt 0 ]; do
+	case $1 in
+	-c) compile_only=1 ;;
+	-l) langs=$2; shift ;;
+	-*) die "usage: bugs.sh [-c] [-l c|rust] [N...] (make bugs [ONLY=N])" ;;
+	*) break ;;
+	esac
+	shift
+done
+case $langs in c | rust | "c rust") ;; *) die "-l takes c or rust, not '$langs'" ;; esac
+out=${DUET_BUGS_OUT:-$TOP/report}
+start=$(date +%s)
+
+# The cases, by number.
+cases=
+if [ $# -eq 0 ]; then
+	for d in "$TOP"/bugs/[0-9][0-9]-*/; do cases="$cases $(basename "$d")"; done
+else
+	for n in "$@"; do
+		case $n in *[!0-9]* | "") die "ONLY=$n: give a case number (ls bugs/)" ;; esac
+		d=$(bug_case "$n")
+		[ -n "$d" ] || die "no case $n in bugs/ (there are $(find "$TOP/bugs" -maxdepth 1 -name '[0-9][0-9]-*' | wc -l))"
+		cases="$cases $(basename "$d")"
+	done
+fi
+
+# case_flavor - the kernel of the case just read (read_case).
+case_flavor() { if [ "$compile_only" = 1 ] || [ -z "$flavor" ]; then echo debug; else echo "$flavor"; fi; }
+flavors=debug
+for name in $cases; do
+	read_case "$TOP/bugs/$name"
+	f=$(case_flavor)
+	case " $flavors " in *" $f "*) ;; *) flavors="$flavors $f" ;; esac
+done
+# The checkout's own kernels and images (the planted modules replace its
+# modules in the guest only).
+for f in $flavors; do sh "$TOP/scripts/prepare.sh" "$f"; done
+DUET_ROOT=$(toolchain_dir)
+export DUET_ROOT
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+# tree: the checkout as it is now, which the guest boots from (its image is
+# the one just prepared, whatever is edited in the work tree meanwhile);
+# copy: where the bugs are planted.
+tree=$tmp/tree copy=$tmp/copy
+scratch_copy "$tree"
+scratch_copy "$copy"
+mkdir -p "$out"
+: >"$tmp/bugs.tsv"
+
+# build_copy FLAVOR LOG - build both modules of the scratch copy out of
+# tree against the FLAVOR kernel (the copy is /duet in the toolchain root);
+# only what changed is rebuilt.
+build_copy() {
+	kdir=$(kernel_dir "$1")
+	shift
+	_top=$TOP
+	TOP=$copy
+	exec 9>"$DUET_CACHE/.lock"
+	flock 9
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		in_root "$kdir" make -C "$kdir/src" O="$kdir/build" LLVM=1 M="$copy" modules >"$1" 2>&1
+	else
+		in_root "$kdir" make -C /work/src O=/work/build LLVM=1 M=/duet modules >"$1" 2>&1
+	fi
+	_rc=$?
+	exec 9>&-
+	TOP=$_top
+	return $_rc
+}
+
+# first_error LOG - the compiler's first error, with its place.
+first_error() {
+	awk '/^error(\[E[0-9]+\])?:/ && !e { e = $0; next }
+		e && /^ *--> / { sub(/^ *--> (\/duet\/)?/, ""); print e " (" $0 ")"; found = 1; exit }
+		/: error: / && !e { sub(/^\/duet\//, ""); print; found = 1; exit }
+		END { if (e && !found) print e }' "$1"
+}
+
+# first_report CONSOLE OUTPUT - "checker<TAB>evidence": the first report of
+# the kernel log, else the first failed check of the script's output.
+first_report() {
+	sed 's/^\[ *[0-9.]*\] //' "$1" | awk -v FS='\t' '
+		function say(c, e) { print c "\t" e; done = 1; exit }
+		/^BUG: KASAN: / { say("KASAN", $0) }
+		/^BUG: KFENCE: / { say("KFENCE", $0) }
+		/^BUG: KCSAN: .*duet_/ { say("KCSAN", $0) }
+		/^UBSAN: / { say("UBSAN", $0) }
+		/^BUG: sleeping function called from invalid context/ { say("might_sleep", $0) }
+		/^WARNING: (lock held|possible (recursive|circular)|inconsistent lock|bad unlock|held lock freed|suspicious RCU)/ { say("lockdep", $0) }
+		/panicked at / { p = $0; sub(/^.*panicked at /, "panicked at ", p); getline; say("Rust panic", p " " $0) }
+		/^refcount_t: / { say("refcount_t", $0) }
+		/^kernel BUG at / { say("BUG()", $0) }
+		/^BUG: (unable to handle|kernel NULL pointer)|^Oops: |^general protection fault|^divide error/ { say("oops", $0) }
+		/^WARNING: CPU: / { say("WARN", (prev ~ /cut here/ ? "" : prev " - ") $0) }
+		/^INFO: task .* blocked/ { say("hung task", $0) }
+		{ prev = $0 }
+		END { exit !done }' && return
+	awk '
+		function say(c, e) { print c "\t" e; done = 1; exit }
+		/^not ok .* # hung/ { say("hang watchdog", $0) }
+		/^#   unreferenced object/ { leak = $0; sub(/^#   /, "", leak); sub(/:$/, "", leak) }
+		leak && /^#     backtrace/ { bt = 1; next }
+		bt && /^#       / { f = $0; sub(/^# */, "", f)
+			if (f ~ /alloc|Alloc|kmem_cache/) next
+			frames = frames (nf++ ? " < " : "") f
+			if (nf == 3) say("kmemleak", leak ", allocated at " frames) }
+		/^not ok - no leaks/ { nl = $0 }
+		/^not ok [0-9]+ duet\./ { say("conformance test", $0) }
+		/^not ok - (faultsweep|fuzz)/ { say(($0 ~ /fuzz/ ? "fuzzer" : "fault sweep"), $0) }
+		/^not ok - bugs: / { say("check", $0) }
+		/^not ok / && !first { first = $0 }
+		END { if (!done && nl) { print "kmemleak\t" nl; exit 0 } if (!done && first) { print "check\t" first; exit 0 } exit !done }' "$2"
+}
+
+# record CASE LANG OUTCOME CHECKER EVIDENCE FLAVOR
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/bugs.tsv"; }
+
+# boot_check RUN LANG CHECK CASE FLAVOR - boot the FLAVOR kernel with the
+# modules in RUN/files, run bugs/check.sh, and record what caught the bug,
+# if anything.
+boot_check() {
+	printf 'case=%s lang=%s check=%s\n' "$4" "$2" "$3" >"$1/files/case.env"
+	_rc=0
+	DUET_FLAVOR=$5 DUET_CONSOLE_LOG=$1/console.log DUET_TIMEOUT=${DUET_BUGS_TIMEOUT:-420} \
+		DUET_STALL=150 sh "$tree/scripts/boot.sh" "$tree/bugs/check.sh" "$1/files" \
+		>"$1/output.log" 2>&1 || _rc=$?
+	# A guest that never booted says nothing about the bug: stop there.
+	[ -s "$1/console.log" ] || {
+		tail -n 5 "$1/output.log" >&2
+		die "the $5 guest did not boot (see above); nothing was recorded for case $4 ($2)"
+	}
+	if _r=$(first_report "$1/console.log" "$1/output.log"); then
+		record "$4" "$2" caught "${_r%%	*}" "${_r#*	}" "$5"
+	elif [ "$_rc" = 0 ]; then
+		record "$4" "$2" silent - "every check passed and the kernel log is clean" "$5"
+	else
+		record "$4" "$2" caught check "the guest failed (status $_rc) with no report: $(tail -n 1 "$1/output.log")" "$5"
+	fi
+	[ -z "${DUET_BUGS_KEEP:-}" ] || cp -R "$1" "$DUET_BUGS_KEEP/"
+}
+
+# run_case NAME LANG - plant the mutation, build, boot, record, take it out.
+run_case() {
+	_d=$TOP/bugs/$1 _n=${1%%-*} _fl=$(case_flavor)
+	_n=$((1$_n - 100))
+	_run=$tmp/$1-$2
+	mkdir -p "$_run/files"
+	if ! patch -s -p1 -d "$copy" <"$_d/$2.patch" >"$_run/patch.log" 2>&1; then
+		record "$_n" "$2" broken patch "$2.patch no longer applies to the modules: $(head -n 1 "$_run/patch.log")" "$_fl"
+		# the copy is made again, as it was
+		scratch_copy "$copy"
+		return
+	fi
+	if ! build_copy "$_fl" "$_run/build.log"; then
+		_e=$(first_error "$_run/build.log")
+		_code=$(printf '%s\n' "$_e" | sed -n 's/^error\[\(E[0-9]*\)\].*/\1/p')
+		if [ "$2" = rust ]; then _by="rustc${_code:+ $_code}"; else _by=clang; fi
+		record "$_n" "$2" rejected "$_by" "${_e:-the build failed without an error line}" "$_fl"
+	elif [ "$compile_only" = 1 ]; then
+		record "$_n" "$2" built - "it compiles" "$_fl"
+	else
+		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
+		boot_check "$_run" "$2" "$check" "$_n" "$_fl"
+	fi
+	patch -s -R -p1 -d "$copy" <"$_d/$2.patch"
+}
+
+total=$(echo "$cases" | wc -w)
+msg "the break-it catalogue: $total cases ($langs), in a scratch copy; the first build makes both modules out of tree"
+if ! build_copy debug "$tmp/base.log"; then
+	tail -n 30 "$tmp/base.log" >&2
+	die "the unchanged modules do not build out of tree: see above"
+fi
+if [ $# -eq 0 ] && [ "$compile_only" = 0 ]; then
+	step 0 "$total" "no bug planted: the checks must be quiet"
+	for f in $flavors; do
+		build_copy "$f" "$tmp/base-$f.log" || die "the unchanged modules do not build against the $f kernel: $tmp/base-$f.log"
+		for lang in $langs; do
+			mkdir -p "$tmp/none-$f-$lang/files"
+			cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$tmp/none-$f-$lang/files/"
+			if [ "$f" = debug ]; then check=leaks; else check=race; fi
+			boot_check "$tmp/none-$f-$lang" "$lang" "$check" 0 "$f"
+		done
+	done
+fi
+i=0
+for name in $cases; do
+	i=$((i + 1))
+	read_case "$TOP/bugs/$name"
+	for lang in $langs; do
+		step "$i" "$total" "$title ($lang, $(case_flavor) kernel)"
+		run_case "$name" "$lang"
+		tail -n 1 "$tmp/bugs.tsv" | awk -F '\t' '{ printf "duet:       %s: %s\n", $3 ($4 == "-" ? "" : " by " $4), $5 }' >&2
+	done
+done
+secs=$(($(date +%s) - start))
+
+# The table: one block per case, C then Rust, from this run's lines.
+cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
+{
+	echo "duet: break it - classic module bugs planted in C and in Rust ($(date -u +%Y-%m-%d), $secs s, debug kernel: KASAN, KFENCE, UBSAN, lockdep, kmemleak, atomic-sleep checks, panic_on_warn; [kcsan]: the KCSAN kernel)"
+	echo
+	for name in none $cases; do
+		n=0
+		[ "$name" = none ] || n=$((1${name%%-*} - 100))
+		if [ "$n" = 0 ]; then
+			grep -q '^0	' "$tmp/bugs.tsv" || continue
+			title='(no bug: the unchanged modules)'
+		else
+			read_case "$(bug_case "$n")"
+		fi
+		printf '%2d  %s\n' "$n" "$title"
+		awk -F '\t' -v n="$n" '$1 == n {
+			lang = ($2 == "c" ? "C" : "Rust")
+			what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 == "silent" ? "NOT CAUGHT" : $3)
+			if ($6 != "debug") lang = lang " [" $6 "]"
+			printf "    %-13s %-28s %s\n", lang, what, $5 }' "$tmp/bugs.tsv"
+	done
+} >"$out/bugs.txt.new"
+mv "$out/bugs.tsv.new" "$out/bugs.tsv"
+mv "$out/bugs.txt.new" "$out/bugs.txt"
+cat "$out/bugs.txt"
+msg "wrote $out/bugs.txt and bugs.tsv ($secs s)"

@@ -1,0 +1,55 @@
+#!/bin/sh
+# bugs.sh [OUTDIR] - host test of the break-it catalogue (scripts/bugs.sh), the
+# bounded part that make check runs: every Rust mutation that the compiler
+# is expected to reject (rust_expect=E... in bugs/NN-*/case) is compiled
+# and must still be rejected with that error code; every C mutation with a
+# c_expect is run on the debug kernel and must still be caught by that
+# check. Also: the scratch builds leave the checkout's own modules in the
+# kernel cache alone. Prints TAP verdicts. With OUTDIR, leaves the results
+# there as bugs.tsv (make check gives the talk's test the report directory).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+set +e
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; [ -z "${3:-}" ] || sed 's/^/#   /' "$3"; fi; }
+
+rust='' c=''
+for d in "$top"/bugs/[0-9][0-9]-*; do
+	read_case "$d"
+	n=$(basename "$d" | cut -d- -f1)
+	n=$((1$n - 100))
+	[ -z "$rust_expect" ] || rust="$rust $n"
+	[ -z "$c_expect" ] || c="$c $n"
+done
+
+# The checkout's debug modules, as the cache holds them before the runs.
+kdir=$(kernel_dir debug)
+modules() { find "$kdir/stage" "$kdir/build/drivers/misc/duet" -name 'duet_*.ko' -exec sha256sum {} + 2>/dev/null | sort; cat "$kdir/modules.key" 2>/dev/null; }
+modules >"$tmp/before"
+
+# shellcheck disable=SC2086 # lists of case numbers
+DUET_BUGS_OUT=$tmp/rust sh "$top/scripts/bugs.sh" -c -l rust $rust >"$tmp/rust.log" 2>&1
+tap $? "bugs: the Rust mutations that must not compile were built (cases$rust)" "$tmp/rust.log"
+for n in $rust; do
+	read_case "$(bug_case "$n")"
+	got=$(awk -F '\t' -v n="$n" '$1 == n && $2 == "rust" { print $3 " " $4 ": " $5 }' "$tmp/rust/bugs.tsv" 2>/dev/null)
+	case $got in "rejected rustc $rust_expect: "*) ok=0 ;; *) ok=1 ;; esac
+	tap $ok "bugs $n ($title): rustc rejects the Rust mutation with $rust_expect (${got:-no result})"
+done
+
+# shellcheck disable=SC2086
+DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -l c $c >"$tmp/c.log" 2>&1
+tap $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
+for n in $c; do
+	read_case "$(bug_case "$n")"
+	got=$(awk -F '\t' -v n="$n" '$1 == n && $2 == "c" { print $3 " " $4 ": " $5 }' "$tmp/c/bugs.tsv" 2>/dev/null)
+	case $got in "caught $c_expect: "*) ok=0 ;; *) ok=1 ;; esac
+	tap $ok "bugs $n ($title): the C mutation is caught by $c_expect (${got:-no result})"
+done
+
+modules >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after"
+tap $? "bugs: the scratch builds left the checkout's own debug modules in the cache unchanged" "$tmp/after"
+[ -z "${1:-}" ] || cat "$tmp/rust/bugs.tsv" "$tmp/c/bugs.tsv" >"$1/bugs.tsv" 2>/dev/null
