@@ -14,15 +14,13 @@
 #                load), then /proc/duet is read and the module loaded again
 #   race         the concurrent fuzzer on this device
 #   exit-race    load/unload cycles racing opens, reads and writes
-case='' lang='' check=''
+case='' lang='' check='' kernel=''
 # shellcheck source=/dev/null # written by scripts/bugs.sh
 . ./case.env
 mods=/lib/modules/$(uname -r)/kernel/drivers/misc/duet
 cp duet_c.ko "$mods/c_module/duet_c.ko" || exit 1
 cp duet_rust.ko "$mods/rust_module/duet_rust.ko" || exit 1
 dev=/dev/duet-$lang mod=duet_$lang
-grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
-if [ -e /sys/kernel/debug/kcsan ]; then kernel=kcsan; else kernel=debug; fi
 [ "$kernel" = kcsan ] || duet-sanitizers arm
 fails=0
 verdict() { # verdict STATUS TEXT
@@ -76,7 +74,7 @@ faultinit)
 	;;
 race)
 	load max_open=12 || exit 1
-	duet-watch -v -t 150 fuzz -n 20000 "$dev" || fails=$((fails + 1))
+	duet-watch -v -t 150 fuzz -n 100000 "$dev" || fails=$((fails + 1))
 	;;
 exit-race)
 	rm -f /tmp/stop

@@ -146,9 +146,13 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/bugs.tsv"; }
 # modules in RUN/files, run bugs/check.sh, and record what caught the bug,
 # if anything.
 boot_check() {
-	printf 'case=%s lang=%s check=%s\n' "$4" "$2" "$3" >"$1/files/case.env"
+	printf 'case=%s lang=%s check=%s kernel=%s\n' "$4" "$2" "$3" "$5" >"$1/files/case.env"
 	_rc=0
-	DUET_FLAVOR=$5 DUET_CONSOLE_LOG=$1/console.log DUET_TIMEOUT=${DUET_BUGS_TIMEOUT:-420} \
+	# KCSAN samples: a watchpoint on one access in kcsan.skip_watch (4000 by
+	# default) on each CPU; this watches 20 times as often.
+	_cmdline=
+	[ "$5" != kcsan ] || _cmdline="kcsan.skip_watch=20 kcsan.udelay_task=400"
+	DUET_CMDLINE=$_cmdline DUET_FLAVOR=$5 DUET_CONSOLE_LOG=$1/console.log DUET_TIMEOUT=${DUET_BUGS_TIMEOUT:-420} \
 		DUET_STALL=150 sh "$tree/scripts/boot.sh" "$tree/bugs/check.sh" "$1/files" \
 		>"$1/output.log" 2>&1 || _rc=$?
 	# A guest that never booted says nothing about the bug: stop there.
@@ -202,7 +206,9 @@ if [ $# -eq 0 ] && [ "$compile_only" = 0 ]; then
 	step 0 "$total" "no bug planted: the checks must be quiet"
 	for f in $flavors; do
 		build_copy "$f" "$tmp/base-$f.log" || die "the unchanged modules do not build against the $f kernel: $tmp/base-$f.log"
+		# (on the kcsan kernel only C: Rust code is not instrumented for KCSAN)
 		for lang in $langs; do
+			[ "$f" = debug ] || [ "$lang" = c ] || continue
 			mkdir -p "$tmp/none-$f-$lang/files"
 			cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$tmp/none-$f-$lang/files/"
 			if [ "$f" = debug ]; then check=leaks; else check=race; fi
