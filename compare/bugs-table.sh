@@ -17,16 +17,19 @@ fi
 echo "From \`make bugs\`: each mutation (bugs/NN-*/c.patch, rust.patch) built against"
 echo "the debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, atomic-sleep"
 echo "checks, panic_on_warn=1) and, when it compiles, run against the checks for"
-echo "its class. Each cell is the outcome and the first line that shows it: the"
+echo "its class (a case with flavor=kcsan on the kcsan kernel instead: KCSAN, the race"
+echo "detector, excludes KASAN). Each cell is the outcome and the first line that shows it: the"
 echo "compiler's error, the kernel's report, or the check that failed."
 echo
 echo "| # | bug | C | Rust |"
 echo "| ---: | --- | --- | --- |"
 cell() { # cell N LANG HOW
 	awk -F '\t' -v n="$1" -v l="$2" -v how="$3" '$1 == n && $2 == l {
-		what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 == "silent" ? "not caught" : $3)
+		what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 != "silent" ? $3 : n == 0 ? "quiet" : "not caught")
+		if ($6 != "" && $6 != "debug") what = what " (" $6 " kernel)"
 		e = $5; gsub(/\|/, "/", e); gsub(/\|/, "/", how)
-		printf "%s%s<br>**%s**: %s", how, (how == "" ? "" : "<br>"), what, e; f = 1 }
+		if (!f && how != "") printf "%s<br>", how
+		printf "%s**%s**: %s", (f ? "<br>" : ""), what, e; f = 1 }
 		END { if (!f) printf "(not run)" }' "$tsv"
 }
 cut -f1 "$tsv" | sort -n -u | while read -r n; do

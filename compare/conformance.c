@@ -582,6 +582,45 @@ TEST_F(duet, proc_duet_row_matches_stats)
 	EXPECT_EQ(1, found);
 }
 
+/* The refs column of @impl's /proc/duet row, or -1. */
+static int refs_of(const char *impl)
+{
+	char line[256], name[16];
+	int refs = -1;
+	FILE *f = fopen("/proc/duet", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *last = strrchr(line, ' ');
+
+		if (sscanf(line, "%15s", name) == 1 && !strcmp(name, impl) && last)
+			refs = atoi(last + 1);
+	}
+	fclose(f);
+	return refs;
+}
+
+/*
+ * Each open file holds one reference to the device's registry handle, and
+ * gives it back when it is closed: refs (in /proc/duet) goes up by one per
+ * open and comes back down.
+ */
+TEST_F(duet, proc_duet_refs_follow_open_files)
+{
+	int before = refs_of(variant->impl), fds[3];
+
+	ASSERT_LT(1, before) TH_LOG("the registration's reference and the fixture's file");
+	for (int i = 0; i < 3; i++) {
+		fds[i] = open(variant->path, O_RDONLY | O_NONBLOCK);
+		ASSERT_LE(0, fds[i]);
+	}
+	EXPECT_EQ(before + 3, refs_of(variant->impl));
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	EXPECT_EQ(before, refs_of(variant->impl));
+}
+
 /* --- DUET_IOC_RESIZE --- */
 
 TEST_F(duet, resize_keeps_data_in_order)

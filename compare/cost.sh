@@ -77,6 +77,27 @@ echo
 echo "Goal: digest on at most 1.25 x digest off at 4096 B."
 echo
 
+if grep -q '^stat	inline-digest-off	' "$dir/stats.tsv"; then
+	echo "## With CONFIG_RUST_INLINE_HELPERS"
+	echo
+	echo "The same one-thread workloads on a second kernel: config/lab.config plus \`CONFIG_RUST_INLINE_HELPERS\` (config/inline.config, \`make bench DUET_BENCH_INLINE=1\`). Rust cannot call C's static inline functions and macros (refcounts, lock wrappers, error pointers, the user-copy checks...), so the kernel crate calls out-of-line C wrappers for them, \`rust/helpers/*.c\` (\`rust_helper_*\` in the profile); with this option they are compiled to LLVM bitcode and inlined into the Rust code (clang and rustc share LLVM 19 here). The C module is built the same way on both kernels, so its figures show what else changed. Guest instructions per operation, median of the rounds."
+	echo
+	for tag in digest-off digest-on; do
+		echo "### Digest ${tag#digest-}"
+		echo
+		echo "| operation | duet-c | duet-rust | Rust / C | duet-c, inline kernel | duet-rust, inline kernel | Rust / C, inline kernel |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+		for w in "write+read, 1 B:cycle:1" "write+read, 64 B:cycle:64" "write+read, 512 B:cycle:512" \
+			"write+read, 4096 B:cycle:4096" "write+read, 65536 B:cycle:65536" \
+			"INFO ioctl:info:0" "STATS ioctl:stats:0" "open + close:openclose:0"; do
+			label=${w%%:*} rest=${w#*:}
+			m=${rest%%:*} sz=${rest#*:}
+			echo "| $label | $(n $tag "$m" "$sz" c) | $(n $tag "$m" "$sz" rust) | $(ratio $tag "$m" "$sz") | $(n inline-$tag "$m" "$sz" c) | $(n inline-$tag "$m" "$sz" rust) | $(ratio inline-$tag "$m" "$sz") |"
+		done
+		echo
+	done
+fi
+
 if [ -s "$dir/profile.counts" ]; then
 	echo "## Where the instructions go"
 	echo

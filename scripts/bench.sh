@@ -12,12 +12,24 @@
 # A third boot, with instruction counting and the QEMU plugin
 # compare/plugin/prof-plugin.c, attributes each path's instructions to
 # kernel functions (profile.counts, profile.guest).
+# DUET_BENCH_INLINE=1 adds a fourth boot: the one-thread workloads again on
+# the "inline" kernel (config/inline.config: CONFIG_RUST_INLINE_HELPERS),
+# its lines tagged inline-*, for the report's comparison (built first if
+# needed, about 7 minutes).
 . "$(dirname "$0")/lib.sh"
 quick=
 [ "${1:-}" = --quick ] && quick=duet.quick=1
 dir=${DUET_REPORT:-$TOP/report}
 mkdir -p "$dir"
 kdir=$(kernel_dir lab)
+inline=${DUET_BENCH_INLINE:-0}
+case $inline in 0 | 1) ;; *) die "DUET_BENCH_INLINE=$inline: say 1 (also bench the inline-helpers kernel) or 0" ;; esac
+if [ "$inline" = 1 ]; then
+	if [ "${DUET_ACCEL:-tcg}" != tcg ] || [ "${DUET_BENCH_CLOCK:-icount}" != icount ]; then
+		die "DUET_BENCH_INLINE=1 compares instruction counts: it needs TCG and DUET_BENCH_CLOCK=icount"
+	fi
+	sh "$TOP/scripts/prepare.sh" inline
+fi
 if [ "${DUET_ACCEL:-tcg}" = tcg ]; then clock=${DUET_BENCH_CLOCK:-icount}; else clock=${DUET_BENCH_CLOCK:-wall}; fi
 case $clock in
 icount | wall) ;;
@@ -33,15 +45,16 @@ esac
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"
 } >"$dir/bench.txt.new"
-# guest CMDLINE ICOUNT - one boot of compare/bench.sh, its lines added;
+# guest CMDLINE ICOUNT [FLAVOR [TAG]] - one boot of compare/bench.sh on the
+# FLAVOR kernel (lab), its lines added (with TAG- before each raw line's tag);
 # shows its progress, and a failure with what the guest said about it
 # (a hung bench: duet-watch's "not ok" line and where the kernel is stuck).
 guest() {
 	{
-		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=lab \
+		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=${3:-lab} \
 			sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" && rc=0 || rc=$?
 		echo "$rc" >"$dir/bench.rc"
-	} | tee -a "$dir/bench.txt.new" |
+	} | sed "${4:+s/^raw /raw $4-/}" | tee -a "$dir/bench.txt.new" |
 		awk '/^# bench/ || /^not ok/ { print "duet:   " $0; fflush(); hung = /^not ok/; next }
 			hung && /^#/ { print "duet:   " $0; fflush(); next } { hung = 0 }' >&2
 	rc=$(cat "$dir/bench.rc")
@@ -49,16 +62,21 @@ guest() {
 	[ "$rc" = 0 ] || die "the benchmark failed in the guest (status $rc; its output: $dir/bench.txt.new)"
 }
 if [ "$clock" = icount ]; then
-	msg "[1/3] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"
+	boots=$((3 + inline))
+	msg "[1/$boots] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"
 	guest duet.bench=single 1
-	msg "[2/3] the two-CPU transfer, two vCPUs, wall clock (ns)"
+	msg "[2/$boots] the two-CPU transfer, two vCPUs, wall clock (ns)"
 	guest duet.bench=xfer 0
-	msg "[3/3] the instruction profile of each path (QEMU plugin)"
+	msg "[3/$boots] the instruction profile of each path (QEMU plugin)"
 	so=$(sh "$TOP/scripts/qemu-plugin.sh")
 	rm -f "$dir/profile.counts"
 	DUET_ICOUNT=1 DUET_QEMU_PLUGIN="$so,out=$dir/profile.counts" DUET_FLAVOR=lab \
 		sh "$TOP/scripts/boot.sh" "$TOP/compare/profile.sh" >"$dir/profile.guest" ||
 		die "the profile run failed (see $dir/profile.guest)"
+	if [ "$inline" = 1 ]; then
+		msg "[4/$boots] one-thread workloads on the kernel with CONFIG_RUST_INLINE_HELPERS (instructions)"
+		guest duet.bench=single 1 inline inline
+	fi
 else
 	msg "benchmarking in the guest (${quick:-30 rounds}, wall clock); raw figures go to $dir/bench.txt"
 	guest "" 0

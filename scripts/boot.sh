@@ -90,8 +90,8 @@ fi
 # The script's output has a serial port of its own (ttyS1 -> stdout); the
 # kernel console (ttyS0) goes to a log, shown when the guest fails.
 log=${DUET_CONSOLE_LOG:-$tmp/console.log}
-# A kernel that fails before it starts /init has run none of duet's code
-# (the modules are loaded by the script): boot once more, and say so. (The
+# A kernel that stops or stalls before it starts /init has run none of
+# duet's code (the script loads the modules): boot once more, and say so. (The
 # debug kernel under TCG once stopped on a KASAN report in an interrupt
 # during identify_cpu(), at the start of the boot.)
 for attempt in 1 2; do
@@ -100,7 +100,8 @@ for attempt in 1 2; do
 		-serial file:"$log" -serial stdio -append "$cmdline duet.mode=run" </dev/null
 	rc=$?
 	set -e
-	if [ "$rc" != 0 ] || [ "$attempt" = 2 ] || grep -q 'Run /init as init process' "$log"; then
+	case $rc in 0 | 124 | 137) ;; *) break ;; esac
+	if [ "$attempt" = 2 ] || grep -q 'Run /init as init process' "$log"; then
 		break
 	fi
 	msg "the $flavor kernel stopped before starting /init, before any duet code ran; booting once more. Its console:"

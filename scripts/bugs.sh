@@ -117,7 +117,12 @@ first_report() {
 		/panicked at / { p = $0; sub(/^.*panicked at /, "panicked at ", p); getline; say("Rust panic", p " " $0) }
 		/^refcount_t: / { say("refcount_t", $0) }
 		/^kernel BUG at / { say("BUG()", $0) }
-		/^BUG: (unable to handle|kernel NULL pointer)|^Oops: |^general protection fault|^divide error/ { say("oops", $0) }
+		/^BUG: (unable to handle|kernel NULL pointer)|^Oops: |^general protection fault|^divide error/ {
+			# with the function it happened in (the RIP line that follows)
+			e = $0
+			for (i = 0; i < 40 && (getline l) > 0; i++)
+				if (l ~ /RIP: 0010:/) { sub(/^.*RIP: 0010:/, "", l); e = e " (RIP: " l ")"; break }
+			say("oops", e) }
 		/^WARNING: CPU: / { say("WARN", (prev ~ /cut here/ ? "" : prev " - ") $0) }
 		/^INFO: task .* blocked/ { say("hung task", $0) }
 		{ prev = $0 }
@@ -245,7 +250,7 @@ cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
 		printf '%2d  %s\n' "$n" "$title"
 		awk -F '\t' -v n="$n" '$1 == n {
 			lang = ($2 == "c" ? "C" : "Rust")
-			what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 == "silent" ? "NOT CAUGHT" : $3)
+			what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 != "silent" ? $3 : n == 0 ? "quiet" : "NOT CAUGHT")
 			if ($6 != "debug") lang = lang " [" $6 "]"
 			printf "    %-13s %-28s %s\n", lang, what, $5 }' "$tmp/bugs.tsv"
 	done

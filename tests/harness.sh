@@ -46,3 +46,14 @@ secs=$(($(date +%s) - start))
 tap "$([ "$rc" != 0 ] && [ "$secs" -lt 60 ] && grep -q '^not ok - the guest script: hung' "$tmp/run.log" &&
 	grep -q '^#   sleep (pid [0-9]*, state S) sleeps in ' "$tmp/run.log"; echo $?)" \
 	"a guest script silent for DUET_STALL=5 s is stopped as hung within a minute ($secs s), saying where it sleeps"
+
+# A kernel that stops before it starts /init ran no duet code: boot.sh
+# boots it once more, says so, then reports the failure. (rdinit=/bin/false:
+# the kernel never runs /init, and ends in a shell on its console, stalled
+# until DUET_TIMEOUT.)
+start=$(date +%s)
+rc=$(DUET_TIMEOUT=20 DUET_CMDLINE=rdinit=/bin/false run "$tmp/exit0.sh")
+secs=$(($(date +%s) - start))
+tap "$([ "$rc" != 0 ] && [ "$(grep -c 'stopped before starting /init' "$tmp/run.log")" = 1 ] &&
+	grep -q 'did not finish within 20 s' "$tmp/run.log"; echo $?)" \
+	"a kernel that stalls before /init is booted once more, said so, then reported ($secs s, got $rc)"
