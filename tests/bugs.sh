@@ -29,25 +29,30 @@ kdir=$(kernel_dir debug)
 modules() { find "$kdir/stage" "$kdir/build/drivers/misc/duet" -name 'duet_*.ko' -exec sha256sum {} + 2>/dev/null | sort; cat "$kdir/modules.key" 2>/dev/null; }
 modules >"$tmp/before"
 
+# expect LANG CASES - one verdict per case: what the run of its LANG
+# mutation recorded must be what its case file expects.
+expect() {
+	for n in $2; do
+		read_case "$(bug_case "$n")"
+		if [ "$1" = rust ]; then
+			want="rejected rustc $rust_expect" what="rustc rejects the Rust mutation with $rust_expect"
+		else
+			want="caught $c_expect" what="the C mutation is caught by $c_expect"
+		fi
+		got=$(awk -F '\t' -v n="$n" -v l="$1" '$1 == n && $2 == l { print $3 " " $4 ": " $5 }' "$tmp/$1/bugs.tsv" 2>/dev/null)
+		case $got in "$want: "*) ok=0 ;; *) ok=1 ;; esac
+		tap $ok "bugs $n ($title): $what (${got:-no result})"
+	done
+}
+
 # shellcheck disable=SC2086 # lists of case numbers
 DUET_BUGS_OUT=$tmp/rust sh "$top/scripts/bugs.sh" -c -l rust $rust >"$tmp/rust.log" 2>&1
 tap $? "bugs: the Rust mutations that must not compile were built (cases$rust)" "$tmp/rust.log"
-for n in $rust; do
-	read_case "$(bug_case "$n")"
-	got=$(awk -F '\t' -v n="$n" '$1 == n && $2 == "rust" { print $3 " " $4 ": " $5 }' "$tmp/rust/bugs.tsv" 2>/dev/null)
-	case $got in "rejected rustc $rust_expect: "*) ok=0 ;; *) ok=1 ;; esac
-	tap $ok "bugs $n ($title): rustc rejects the Rust mutation with $rust_expect (${got:-no result})"
-done
-
+expect rust "$rust"
 # shellcheck disable=SC2086
 DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -l c $c >"$tmp/c.log" 2>&1
 tap $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
-for n in $c; do
-	read_case "$(bug_case "$n")"
-	got=$(awk -F '\t' -v n="$n" '$1 == n && $2 == "c" { print $3 " " $4 ": " $5 }' "$tmp/c/bugs.tsv" 2>/dev/null)
-	case $got in "caught $c_expect: "*) ok=0 ;; *) ok=1 ;; esac
-	tap $ok "bugs $n ($title): the C mutation is caught by $c_expect (${got:-no result})"
-done
+expect c "$c"
 
 modules >"$tmp/after"
 cmp -s "$tmp/before" "$tmp/after"
