@@ -183,8 +183,9 @@ run_case() {
 	mkdir -p "$_run/files"
 	if ! patch -s -p1 -d "$copy" <"$_d/$2.patch" >"$_run/patch.log" 2>&1; then
 		record "$_n" "$2" broken patch "$2.patch no longer applies to the modules: $(head -n 1 "$_run/patch.log")" "$_fl"
-		# the copy is made again, as it was
-		scratch_copy "$copy"
+		# the copy is made again, from the snapshot (as the run began)
+		rm -rf "$copy"
+		cp -R "$tree" "$copy"
 		return
 	fi
 	if ! build_copy "$_fl" "$_run/build.log"; then
