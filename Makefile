@@ -11,7 +11,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: help deps toolchain kernel demo check run shell bench report stress bugs lab lab-guide talk clean-cache
+.PHONY: help deps toolchain kernel demo check run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -27,6 +27,8 @@ help:
 	@echo '  make bugs [ONLY=n]  plant the classic module bugs (bugs/) in C and in'
 	@echo '                 Rust, and show what catches each (report/bugs.txt)'
 	@echo '  make lab STEP=n  run chapter n of the lab guide (docs/lab) in the guest'
+	@echo '  make lab-build [STEP=n]  build your modules of the hands-on lab (learn/)'
+	@echo '  make lab-check STEP=n  build them, boot, grade them: what to fix, line by line'
 	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
@@ -77,6 +79,12 @@ bugs:
 lab: kernel
 	@test -n "$(STEP)" || { echo 'usage: make lab STEP=n (see docs/lab/00-index.md)' >&2; exit 2; }
 	@sh scripts/lab.sh "$(STEP)"
+
+lab-build: kernel
+	@sh scripts/lab-build.sh $(STEP)
+
+lab-check: kernel
+	@sh scripts/lab-check.sh $(STEP)
 
 lab-guide:
 	@sh scripts/lab-guide.sh

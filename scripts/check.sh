@@ -75,6 +75,8 @@ fi
 printf '# suite: lab guide\n'
 sh "$TOP/scripts/lab-guide.sh" --check | tee -a "$results"
 suite lab sh "$TOP/scripts/lab.sh" --check
+printf '# suite: lab-check (the hands-on steps: skeletons fail, reference solutions pass)\n'
+sh "$TOP/tests/learn.sh" | tee -a "$results"
 
 printf '# suite: bugs (the break-it catalogue: the Rust mutations rustc must reject, C mutations the debug kernel must catch)\n'
 sh "$TOP/tests/bugs.sh" "$smoke" | tee -a "$results"

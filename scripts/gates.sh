@@ -1,5 +1,6 @@
 #!/bin/sh
-# gates.sh - the style gates of both modules, one TAP verdict each; runs
+# gates.sh - the style gates of both modules and of the hands-on lab's
+# skeletons (learn/), one TAP verdict each; runs
 # inside the toolchain root after build-kernel.sh.
 #   checkpatch.pl --strict   on the C files and headers
 #   kernel-doc -Wall         on the C files and headers (no warnings)
@@ -16,7 +17,8 @@ cd "$src" || exit 1
 c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/export.c
 	drivers/misc/duet/c_module/registry.h
 	drivers/misc/duet/shared_abi/linux/duet_export.h
-	drivers/misc/duet/shared_abi/uapi/linux/duet.h"
+	drivers/misc/duet/shared_abi/uapi/linux/duet.h
+	$(ls drivers/misc/duet/learn/*/*.[ch])"
 
 # gate NAME COMMAND... - ok if COMMAND succeeds; else its output, indented.
 gate() {
@@ -41,7 +43,7 @@ kerneldoc() {
 }
 rustfmtcheck() {
 	rustfmt --check --edition 2021 --config-path .rustfmt.toml \
-		drivers/misc/duet/rust_module/duet_rust.rs
+		drivers/misc/duet/rust_module/duet_rust.rs drivers/misc/duet/learn/*/*.rs
 }
 # Clippy builds in a tree of its own (clippy/), so that the main build is
 # not rebuilt without it afterwards; warnings in the kernel crate itself
@@ -65,7 +67,7 @@ clippy() {
 
 shellcheck_all() {
 	cd "$DUET_SRC" && shellcheck scripts/*.sh tests/*.sh compare/*.sh guest/init \
-		guest/*.sh guest/duet-sanitizers bugs/check.sh .ci/run
+		guest/*.sh guest/duet-sanitizers bugs/check.sh learn/*/check.sh .ci/run
 }
 
 gate "checkpatch.pl --strict on the C sources" checkpatch

@@ -131,3 +131,16 @@ root_script() {
 		in_root "$_dir" sh "/duet/scripts/$_name" "$@"
 	fi
 }
+
+# learn_steps [STEP] - the step directories of the hands-on lab (learn/NN-*),
+# all of them or step STEP; fails with a message if there is no such step.
+learn_steps() {
+	if [ -z "${1:-}" ] || [ "$1" = all ]; then
+		find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9]-*' | LC_ALL=C sort
+		return
+	fi
+	case $1 in *[!0-9]* | '') die "STEP=$1: a step is a number (see learn/)" ;; esac
+	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$(printf %02d "$1")-*")
+	[ -n "$_d" ] || die "no step $1 in learn/: the steps are $(find "$TOP/learn" -mindepth 1 -maxdepth 1 -name '[0-9][0-9]-*' | sed 's|.*/0*||; s|-.*||' | sort -n | tr '\n' ' ')"
+	echo "$_d"
+}

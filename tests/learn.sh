@@ -1,0 +1,52 @@
+#!/bin/sh
+# learn.sh - host test of the hands-on lab's grader (make lab-check): in
+# scratch copies of the tree, never the work tree, every step's skeleton
+# as shipped must fail its step, in C and in Rust, and with every
+# reference solution (learn/NN-*/solution.patch) applied, every check of
+# every step must pass. One boot each. Prints TAP verdicts.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+set +e
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-learn-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3" | tail -n "${4:-20}"; fi; }
+
+steps=$(learn_steps)
+# grade NAME - make lab-check in the copy $tmp/NAME; its output in NAME.log.
+grade() {
+	start=$(date +%s)
+	make -s -C "$tmp/$1" lab-check >"$tmp/$1.log" 2>&1
+	echo $? >"$tmp/$1.rc"
+	echo $(($(date +%s) - start)) >"$tmp/$1.secs"
+}
+
+scratch_copy "$tmp/skeleton"
+grade skeleton
+tap "$(if [ "$(cat "$tmp/skeleton.rc")" != 0 ]; then echo 0; else echo 1; fi)" \
+	"lab-check: the skeletons as shipped fail (status $(cat "$tmp/skeleton.rc"), $(cat "$tmp/skeleton.secs") s)" "$tmp/skeleton.log"
+
+scratch_copy "$tmp/solved"
+: >"$tmp/patch.log"
+for d in $steps; do
+	patch -s -p1 -d "$tmp/solved" <"$d/solution.patch" >>"$tmp/patch.log" 2>&1 ||
+		echo "$(basename "$d")/solution.patch does not apply" >>"$tmp/patch.log"
+done
+tap "$(if [ -s "$tmp/patch.log" ]; then echo 1; else echo 0; fi)" \
+	"lab-check: every reference solution applies to its skeleton" "$tmp/patch.log"
+grade solved
+tap "$(cat "$tmp/solved.rc")" \
+	"lab-check: with the reference solutions, the grader passes ($(cat "$tmp/solved.secs") s)" "$tmp/solved.log" 40
+
+for d in $steps; do
+	n=$(basename "$d" | cut -c1-2 | sed 's/^0//')
+	for lang in c rust; do
+		failed=$(grep -c "^not ok - step $n ($lang): " "$tmp/skeleton.log")
+		tap "$(if [ "$failed" -gt 0 ]; then echo 0; else echo 1; fi)" \
+			"lab-check step $n ($lang): the skeleton fails its step ($failed checks fail)" "$tmp/skeleton.log"
+		passed=$(grep -c "^ok - step $n ($lang): " "$tmp/solved.log")
+		failed=$(grep -c "^not ok - step $n ($lang): " "$tmp/solved.log")
+		tap "$(if [ "$passed" -gt 0 ] && [ "$failed" = 0 ]; then echo 0; else echo 1; fi)" \
+			"lab-check step $n ($lang): the reference solution passes ($passed checks pass, $failed fail)" "$tmp/solved.log"
+	done
+done
