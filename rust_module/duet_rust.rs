@@ -576,12 +576,26 @@ impl DuetDevice {
     }
 }
 
-/// The loaded module. Fields drop in order: the device node goes first.
-#[pin_data(PinnedDrop)]
+/// The loaded module. When it unloads, its fields drop in declaration
+/// order: the device node first, then the device (with its DUET
+/// registration), and last `_exit_log`, which says so. (A `PinnedDrop::drop`
+/// would run before any field drops, while the node still exists.)
+#[pin_data]
 struct DuetModule {
     #[pin]
     miscdev: MiscDeviceRegistration<DuetFile>,
     device: Arc<DuetDevice>,
+    _exit_log: ExitLog,
+}
+
+/// Logs that `/dev/duet-rust` is gone: the last field of [`DuetModule`] to
+/// drop, and the last to be made (so a failed init never logs it).
+struct ExitLog;
+
+impl Drop for ExitLog {
+    fn drop(&mut self) {
+        pr_info!("unregistered /dev/duet-rust\n");
+    }
 }
 
 impl kernel::InPlaceModule for DuetModule {
@@ -589,6 +603,7 @@ impl kernel::InPlaceModule for DuetModule {
         try_pin_init!(Self {
             device: DuetDevice::new(module)?,
             miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions { name: DUET_NAME }),
+            _exit_log: ExitLog,
         })
         .pin_chain(|this| {
             pr_info!(
@@ -598,13 +613,6 @@ impl kernel::InPlaceModule for DuetModule {
             );
             Ok(())
         })
-    }
-}
-
-#[pinned_drop]
-impl PinnedDrop for DuetModule {
-    fn drop(self: Pin<&mut Self>) {
-        pr_info!("unregistered /dev/duet-rust\n");
     }
 }
 

@@ -12,7 +12,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-learn-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3" | tail -n "${4:-20}"; fi; }
 
-steps=$(learn_steps)
+steps=$(learn_steps all)
 # grade NAME - make lab-check in the copy $tmp/NAME; its output in NAME.log.
 grade() {
 	start=$(date +%s)

@@ -2,9 +2,9 @@
 # Step 4's acceptance tests (see tests/learn-guest.sh). The C module is
 # the exporter, the Rust module the caller.
 if [ "$lang" = c ]; then
+	# shellcheck disable=SC2016 # an awk program
 	check "learn_export_twice is exported to GPL modules (modpost's Module.symvers)" \
 		"add EXPORT_SYMBOL_GPL(learn_export_twice); under the function" \
-		# shellcheck disable=SC2016 # an awk program
 		awk -F'\t' '$2 == "learn_export_twice" && $4 == "EXPORT_SYMBOL_GPL" { f = 1 } END { exit !f }' exports
 	load "$mod" || return
 	unload "$mod"
