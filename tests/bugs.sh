@@ -15,6 +15,16 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; [ -z "${3:-}" ] || sed 's/^/#   /' "$3"; fi; }
 
+# Every planted mutation must still apply to the tree as it is now: a
+# patch that no longer applies hides its case from make bugs and the lab.
+: >"$tmp/apply.log"
+for p in "$top"/bugs/*/*.patch; do
+	patch -p1 --dry-run -s -d "$top" <"$p" >/dev/null 2>&1 ||
+		echo "${p#"$top"/} no longer applies: remake it against the current sources" >>"$tmp/apply.log"
+done
+tap "$(if [ -s "$tmp/apply.log" ]; then echo 1; else echo 0; fi)" \
+	"bugs: every patch of bugs/ applies to the current sources" "$tmp/apply.log"
+
 rust='' c=''
 for d in "$top"/bugs/[0-9][0-9]-*; do
 	read_case "$d"
