@@ -29,6 +29,8 @@ help:
 	@echo '  make lab STEP=n  run chapter n of the lab guide (docs/lab) in the guest'
 	@echo '  make lab-build [STEP=n]  build your modules of the hands-on lab (learn/)'
 	@echo '  make lab-check STEP=n  build them, boot, grade them: what to fix, line by line'
+	@echo '  make lab-check CHAPTER=n  grade your edits of duet_c and duet_rust for'
+	@echo '                 chapter n'"'"'s exercise (make lab-check alone: every step and chapter)'
 	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
@@ -84,7 +86,7 @@ lab-build: kernel
 	@sh scripts/lab-build.sh $(STEP)
 
 lab-check: kernel
-	@sh scripts/lab-check.sh $(STEP)
+	@sh scripts/lab-check.sh $(if $(CHAPTER),--chapter $(CHAPTER),$(STEP))
 
 lab-guide:
 	@sh scripts/lab-guide.sh

@@ -831,4 +831,63 @@ TEST_F(duet, the_other_device_is_unaffected)
 	close(other);
 }
 
+/*
+ * --- DUET_IOC_OPENERS ---
+ *
+ * Lab chapter 12's exercise adds this read-only ioctl, as ABI version 2
+ * (learn/ch12-openers/). These tests are built once the UAPI header
+ * defines it, so they check the learner's two drivers, and make lab-check
+ * runs them; with the shipped header they are left out.
+ */
+#ifdef DUET_IOC_OPENERS
+_Static_assert(sizeof(struct duet_openers) == 12, "struct duet_openers must be 12 bytes");
+LAYOUT(duet_openers, files, 0);
+LAYOUT(duet_openers, readers, 4);
+LAYOUT(duet_openers, writers, 8);
+
+static struct duet_openers openers_of(int fd)
+{
+	struct duet_openers openers;
+
+	memset(&openers, 0xff, sizeof(openers));
+	ioctl(fd, DUET_IOC_OPENERS, &openers);
+	return openers;
+}
+
+TEST_F(duet, openers_count_open_files)
+{
+	int rd = open(variant->path, O_RDONLY | O_NONBLOCK);
+	int wr = open(variant->path, O_WRONLY | O_NONBLOCK);
+	struct duet_openers openers;
+
+	ASSERT_LE(0, rd);
+	ASSERT_LE(0, wr);
+	/* The fixture's own file is O_RDWR: a reader and a writer. */
+	openers = openers_of(self->fd);
+	EXPECT_EQ(3, openers.files);
+	EXPECT_EQ(2, openers.readers);
+	EXPECT_EQ(2, openers.writers);
+	close(wr);
+	openers = openers_of(self->fd);
+	EXPECT_EQ(2, openers.files);
+	EXPECT_EQ(2, openers.readers);
+	EXPECT_EQ(1, openers.writers);
+	close(rd);
+	EXPECT_EQ(1, openers_of(self->fd).files);
+}
+
+TEST_F(duet, openers_bad_pointers_get_efault)
+{
+	static void *const bad[] = {
+		NULL, (void *)1, KERNEL_POINTER, (void *)-4096L,
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, DUET_IOC_OPENERS, bad[i]));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("ptr %p", bad[i]);
+	}
+}
+#endif
+
 TEST_HARNESS_MAIN

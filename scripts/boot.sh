@@ -35,6 +35,9 @@ kernel=$kdir/build/arch/x86/boot/bzImage
 image=$kdir/initramfs-$(image_key).cpio
 [ -f "$image" ] ||
 	die "the $flavor guest image is not built from this checkout's sources yet: run 'make kernel DUET_FLAVOR=$flavor'"
+# In use: guest-image.sh keeps the most recently used images, and scratch
+# copies built in between must not push out this checkout's own.
+touch "$image"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is missing: 'make deps' installs it"
 

@@ -9,6 +9,7 @@
 #                            drivers/misc/duet symlink, so it is run here)
 #   CLIPPY=1                 rebuild of duet_rust, no warnings
 #   the harness scripts      pass shellcheck
+#   the lab's solutions      checkpatch, kernel-doc and rustfmt, applied
 set -u
 src=$DUET_WORK/src
 out=$DUET_WORK/build
@@ -65,6 +66,28 @@ clippy() {
 	[ "$rc" = 0 ] && [ ! -s "$log.ours" ]
 }
 
+# The lab's reference solutions (learn/*/solution.patch), applied all
+# together to a copy of the sources they change, pass the same style gates
+# as the tree: checkpatch --strict, kernel-doc and rustfmt.
+solutions() {
+	sol=$DUET_WORK/solutions
+	rm -rf "$sol"
+	mkdir -p "$sol"
+	(cd "$DUET_SRC" && cp -R c_module rust_module shared_abi guest learn "$sol/")
+	for p in "$DUET_SRC"/learn/*/solution.patch; do
+		patch -s -p1 -d "$sol" <"$p" || { echo "${p#"$DUET_SRC"/} does not apply"; return 1; }
+	done
+	find "$sol" -name '*.orig' -delete
+	# Kernel code only: guest/ holds user-space programs.
+	files=$(find "$sol/c_module" "$sol/shared_abi" "$sol/learn" -name '*.[ch]' | LC_ALL=C sort)
+	# shellcheck disable=SC2086 # a list of paths
+	./scripts/checkpatch.pl --strict --no-summary --terse --no-tree -f $files || return 1
+	# shellcheck disable=SC2086
+	./scripts/kernel-doc -none -Wall $files 2>&1 | grep . && return 1
+	# shellcheck disable=SC2046 # a list of paths
+	rustfmt --check --edition 2021 --config-path .rustfmt.toml $(find "$sol" -name '*.rs' | LC_ALL=C sort)
+}
+
 shellcheck_all() {
 	cd "$DUET_SRC" && shellcheck scripts/*.sh tests/*.sh compare/*.sh guest/init \
 		guest/*.sh guest/duet-sanitizers bugs/check.sh learn/*/check.sh .ci/run
@@ -75,3 +98,4 @@ gate "kernel-doc -Wall on the C sources" kerneldoc
 gate "rustfmt --check on the Rust sources" rustfmtcheck
 gate "CLIPPY=1 build of duet_rust without warnings" clippy
 gate "shellcheck on the harness's scripts" shellcheck_all
+gate "the lab's reference solutions pass checkpatch, kernel-doc and rustfmt" solutions

@@ -94,7 +94,7 @@ sources_key() {
 }
 # What goes into the modules, and what goes into the guest image.
 MODULE_SOURCES="Kbuild Kconfig c_module rust_module shared_abi"
-IMAGE_SOURCES="$MODULE_SOURCES guest compare"
+IMAGE_SOURCES="$MODULE_SOURCES guest compare scripts/guest-image.sh"
 # shellcheck disable=SC2086 # lists of paths
 modules_key() { sources_key $MODULE_SOURCES; }
 # shellcheck disable=SC2086
@@ -142,5 +142,19 @@ learn_steps() {
 	case $1 in *[!0-9]* | '') die "STEP=$1: a step is a number (see learn/)" ;; esac
 	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$(printf %02d "$1")-*")
 	[ -n "$_d" ] || die "no step $1 in learn/: the steps are $(find "$TOP/learn" -mindepth 1 -maxdepth 1 -name '[0-9][0-9]-*' | sed 's|.*/0*||; s|-.*||' | sort -n | tr '\n' ' ')"
+	echo "$_d"
+}
+
+# lab_exercises [CHAPTER] - the directories of the chapters' graded
+# exercises (learn/chNN-*), all of them or chapter CHAPTER's; fails with a
+# message if that chapter has none.
+lab_exercises() {
+	if [ -z "${1:-}" ] || [ "$1" = all ]; then
+		find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name 'ch[0-9][0-9]-*' | LC_ALL=C sort
+		return
+	fi
+	case $1 in *[!0-9]* | '') die "CHAPTER=$1: a chapter is a number (see docs/lab/00-index.md)" ;; esac
+	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "ch$(printf %02d "$1")-*")
+	[ -n "$_d" ] || die "chapter $1 has no graded exercise: the chapters with one are $(find "$TOP/learn" -mindepth 1 -maxdepth 1 -name 'ch[0-9][0-9]-*' | sed 's|.*/ch0*||; s|-.*||' | sort -n | tr '\n' ' ')"
 	echo "$_d"
 }

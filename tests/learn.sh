@@ -1,9 +1,10 @@
 #!/bin/sh
-# learn.sh - host test of the hands-on lab's grader (make lab-check): in
-# scratch copies of the tree, never the work tree, every step's skeleton
-# as shipped must fail its step, in C and in Rust, and with every
-# reference solution (learn/NN-*/solution.patch) applied, every check of
-# every step must pass. One boot each. Prints TAP verdicts.
+# learn.sh - host test of the lab's grader (make lab-check): in scratch
+# copies of the tree, never the work tree, every step's skeleton as
+# shipped must fail its step, and the shipped duet_c and duet_rust must
+# fail every chapter's exercise (learn/chNN-*), in C and in Rust; with
+# every reference solution (learn/*/solution.patch) applied, every check
+# of every step and exercise must pass. One boot each. Prints TAP verdicts.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
@@ -13,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3" | tail -n "${4:-20}"; fi; }
 
 steps=$(learn_steps all)
+chapters=$(lab_exercises all)
 # grade NAME - make lab-check in the copy $tmp/NAME; its output in NAME.log.
 grade() {
 	start=$(date +%s)
@@ -24,11 +26,11 @@ grade() {
 scratch_copy "$tmp/skeleton"
 grade skeleton
 tap "$(if [ "$(cat "$tmp/skeleton.rc")" != 0 ]; then echo 0; else echo 1; fi)" \
-	"lab-check: the skeletons as shipped fail (status $(cat "$tmp/skeleton.rc"), $(cat "$tmp/skeleton.secs") s)" "$tmp/skeleton.log"
+	"lab-check: the skeletons and the driver as shipped fail (status $(cat "$tmp/skeleton.rc"), $(cat "$tmp/skeleton.secs") s)" "$tmp/skeleton.log"
 
 scratch_copy "$tmp/solved"
 : >"$tmp/patch.log"
-for d in $steps; do
+for d in $steps $chapters; do
 	patch -s -p1 -d "$tmp/solved" <"$d/solution.patch" >>"$tmp/patch.log" 2>&1 ||
 		echo "$(basename "$d")/solution.patch does not apply" >>"$tmp/patch.log"
 done
@@ -36,7 +38,7 @@ tap "$(if [ -s "$tmp/patch.log" ]; then echo 1; else echo 0; fi)" \
 	"lab-check: every reference solution applies to its skeleton" "$tmp/patch.log"
 grade solved
 tap "$(cat "$tmp/solved.rc")" \
-	"lab-check: with the reference solutions, the grader passes ($(cat "$tmp/solved.secs") s)" "$tmp/solved.log" 40
+	"lab-check: with every reference solution, the grader passes ($(cat "$tmp/solved.secs") s)" "$tmp/solved.log" 40
 
 for d in $steps; do
 	n=$(basename "$d" | cut -c1-2 | sed 's/^0//')
@@ -48,5 +50,17 @@ for d in $steps; do
 		failed=$(grep -c "^not ok - step $n ($lang): " "$tmp/solved.log")
 		tap "$(if [ "$passed" -gt 0 ] && [ "$failed" = 0 ]; then echo 0; else echo 1; fi)" \
 			"lab-check step $n ($lang): the reference solution passes ($passed checks pass, $failed fail)" "$tmp/solved.log"
+	done
+done
+for d in $chapters; do
+	n=$(basename "$d" | cut -c3-4 | sed 's/^0//')
+	for lang in c rust; do
+		failed=$(grep -c "^not ok - chapter $n ($lang): " "$tmp/skeleton.log")
+		tap "$(if [ "$failed" -gt 0 ]; then echo 0; else echo 1; fi)" \
+			"lab-check chapter $n ($lang): the shipped driver fails the exercise ($failed checks fail)" "$tmp/skeleton.log"
+		passed=$(grep -c "^ok - chapter $n ($lang): " "$tmp/solved.log")
+		failed=$(grep -c "^not ok - chapter $n ($lang): " "$tmp/solved.log")
+		tap "$(if [ "$passed" -gt 0 ] && [ "$failed" = 0 ]; then echo 0; else echo 1; fi)" \
+			"lab-check chapter $n ($lang): with the reference solution, it passes ($passed checks pass, $failed fail)" "$tmp/solved.log"
 	done
 done
