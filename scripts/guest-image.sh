@@ -40,17 +40,24 @@ cp -a "$work/stage/lib/modules" "$img/lib/"
 # modpost's record of duet's exports (symbol, module, GPL-only, namespace),
 # made by the same build as the modules above: lab-check grades it.
 grep 'drivers/misc/duet/' "$work/build/Module.symvers" >"$img/lib/modules/duet.symvers" || true
+# with_libs PROGRAM - copy one of the root's dynamically linked programs
+# into the image, with the shared libraries it needs.
+with_libs() {
+	cp "$1" "$img$1"
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+		mkdir -p "$img$(dirname "$lib")"
+		cp -L "$lib" "$img$lib"
+	done
+}
+# Debian's strace, for lab chapter 2 (the system calls behind insmod).
+with_libs /usr/bin/strace
 # The signed flavor: the unsigned modules (outside /lib/modules, so modprobe
 # never picks them), and kmod's modinfo, which prints the signature fields
 # that busybox's modinfo leaves out (busybox --install keeps this link).
 if [ -d "$work/unsigned" ]; then
 	mkdir -p "$img/lab/unsigned"
 	cp "$work/unsigned"/*.ko "$img/lab/unsigned/"
-	cp /usr/bin/kmod "$img/usr/bin/kmod"
-	for lib in $(ldd /usr/bin/kmod | grep -o '/[^ ]*'); do
-		mkdir -p "$img$(dirname "$lib")"
-		cp -L "$lib" "$img$lib"
-	done
+	with_libs /usr/bin/kmod
 	ln -s /usr/bin/kmod "$img/sbin/modinfo"
 fi
 mknod -m 600 "$img/dev/console" c 5 1

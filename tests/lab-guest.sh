@@ -1,8 +1,10 @@
 #!/bin/sh
 # lab-guest.sh - guest side of `make lab`: for each chapter NN in the
-# working directory (NN.guest, NN.expect, NN.title, NN.solution), run its
-# commands echoing each one (sh -v), check every expected pattern, run the
-# solution of its exercise if given, and leave no duet module loaded.
+# working directory (NN.guest, NN.expect, NN.title, NN.solution, and
+# NN.hostout: what its ```sh host block printed, see lab.sh), run its
+# commands echoing each one (sh -v), check every expected pattern against
+# their output and the host block's, run the solution of its exercise if
+# given, and leave no duet module loaded.
 # Each chapter and solution runs under duet-watch: one that prints nothing
 # for 90 s is hung, says where the kernel is stuck, and the chapters after
 # it are reported as not run.
@@ -27,6 +29,7 @@ for guest in *.guest; do
 		fails=$((fails + 1))
 		continue
 	fi
+	[ ! -s "$n.hostout" ] || cat "$n.hostout" >>"/tmp/$n.out"
 	while IFS= read -r pattern; do
 		[ -n "$pattern" ] || continue
 		grep -Eq -- "$pattern" "/tmp/$n.out"
