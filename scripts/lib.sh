@@ -132,29 +132,23 @@ root_script() {
 	fi
 }
 
-# learn_steps [STEP] - the step directories of the hands-on lab (learn/NN-*),
-# all of them or step STEP; fails with a message if there is no such step.
-learn_steps() {
-	if [ -z "${1:-}" ] || [ "$1" = all ]; then
-		find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9]-*' | LC_ALL=C sort
+# lab_dirs PREFIX VAR N - the directories learn/PREFIXNN-*: all of them if
+# N is empty or "all", else number N's; fails with a message naming VAR
+# (STEP or CHAPTER) and the numbers there are if there is no such one.
+lab_dirs() {
+	if [ -z "${3:-}" ] || [ "$3" = all ]; then
+		find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$1[0-9][0-9]-*" | LC_ALL=C sort
 		return
 	fi
-	case $1 in *[!0-9]* | '') die "STEP=$1: a step is a number (see learn/)" ;; esac
-	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$(printf %02d "$1")-*")
-	[ -n "$_d" ] || die "no step $1 in learn/: the steps are $(find "$TOP/learn" -mindepth 1 -maxdepth 1 -name '[0-9][0-9]-*' | sed 's|.*/0*||; s|-.*||' | sort -n | tr '\n' ' ')"
+	_have=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$1[0-9][0-9]-*" |
+		sed "s|.*/$1||; s|-.*||; s|^0||" | sort -n | tr '\n' ' ')
+	case $3 in *[!0-9]* | '') die "$2=$3: give a number, one of: $_have" ;; esac
+	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "$1$(printf %02d "$3")-*")
+	[ -n "$_d" ] || die "$2=$3: there is none; the ones there are: $_have"
 	echo "$_d"
 }
-
+# learn_steps [STEP] - the hands-on lab's step directories (learn/NN-*).
+learn_steps() { lab_dirs '' STEP "${1:-}"; }
 # lab_exercises [CHAPTER] - the directories of the chapters' graded
-# exercises (learn/chNN-*), all of them or chapter CHAPTER's; fails with a
-# message if that chapter has none.
-lab_exercises() {
-	if [ -z "${1:-}" ] || [ "$1" = all ]; then
-		find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name 'ch[0-9][0-9]-*' | LC_ALL=C sort
-		return
-	fi
-	case $1 in *[!0-9]* | '') die "CHAPTER=$1: a chapter is a number (see docs/lab/00-index.md)" ;; esac
-	_d=$(find "$TOP/learn" -mindepth 1 -maxdepth 1 -type d -name "ch$(printf %02d "$1")-*")
-	[ -n "$_d" ] || die "chapter $1 has no graded exercise: the chapters with one are $(find "$TOP/learn" -mindepth 1 -maxdepth 1 -name 'ch[0-9][0-9]-*' | sed 's|.*/ch0*||; s|-.*||' | sort -n | tr '\n' ' ')"
-	echo "$_d"
-}
+# exercises, which edit duet itself (learn/chNN-*).
+lab_exercises() { lab_dirs ch CHAPTER "${1:-}"; }

@@ -1,12 +1,21 @@
 # shellcheck shell=sh disable=SC2154 # lang, mod, impl, dev: set by tests/learn-guest.sh
 # Chapter 10's exercise (see tests/learn-guest.sh): a read_timeout_ms
-# param; a read of the empty device (with a writer open, so it would
-# wait) fails with ETIMEDOUT after that long; 0, the default, waits as
-# before.
+# param, 0..60000 (init refuses more with EINVAL); a read of the empty
+# device (with a writer open, so it would wait) fails with ETIMEDOUT after
+# that long; 0, the default, waits as before.
 check "modinfo $mod lists the parameter read_timeout_ms" \
 	"$(c_or_rust "declare it with module_param(read_timeout_ms, uint, 0444) and MODULE_PARM_DESC()" \
 		"declare it in module!'s params: read_timeout_ms: u32 { default: 0, description: ... }")" \
 	sh -c "modinfo -F parm $mod | grep -q '^read_timeout_ms:'" || return
+dmesg -c >/dev/null
+check "loading with read_timeout_ms=60001 fails with EINVAL" \
+	"$(c_or_rust "check it in duet_init() with duet_param_check(\"read_timeout_ms\", read_timeout_ms, 0, 60000)" \
+		"check it in DuetDevice::new() with param_in_range(\"read_timeout_ms\", ..., 0, 60000)?")" \
+	sh -c "! modprobe $mod read_timeout_ms=60001 2>/tmp/range.out && cat /tmp/range.out && grep -q 'Invalid argument' /tmp/range.out"
+check "it says why: \"read_timeout_ms=60001 is out of range [0, 60000]\"" \
+	"the range check logs the param, its value and the range, as for capacity" \
+	log_has "<3>$mod: read_timeout_ms=60001 is out of range \[0, 60000\]"
+modprobe -r duet_c 2>/dev/null
 load_duet read_timeout_ms=300 || return
 # A writer stays open on fd 4, so an empty read waits rather than see EOF.
 exec 4>"$dev"
