@@ -70,6 +70,7 @@ clippy() {
 # together to a copy of the sources they change, pass the same style gates
 # as the tree: checkpatch --strict, kernel-doc and rustfmt.
 solutions() {
+	cd "$src" || return 1
 	sol=$DUET_WORK/solutions
 	rm -rf "$sol"
 	mkdir -p "$sol"
