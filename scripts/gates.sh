@@ -33,13 +33,12 @@ gate() {
 	fi
 }
 
+# checkpatch FILE..., kerneldoc FILE... - no findings in the C FILEs.
 checkpatch() {
-	# shellcheck disable=SC2086 # a list of paths
-	./scripts/checkpatch.pl --strict --no-summary --terse -f $c_files
+	./scripts/checkpatch.pl --strict --no-summary --terse -f "$@"
 }
 kerneldoc() {
-	# shellcheck disable=SC2086
-	./scripts/kernel-doc -none -Wall $c_files 2>&1 | tee /dev/stderr | grep -q . && return 1
+	./scripts/kernel-doc -none -Wall "$@" 2>&1 | tee /dev/stderr | grep -q . && return 1
 	return 0
 }
 rustfmtcheck() {
@@ -82,9 +81,7 @@ solutions() {
 	# Kernel code only: guest/ holds user-space programs.
 	files=$(find "$sol/c_module" "$sol/shared_abi" "$sol/learn" -name '*.[ch]' | LC_ALL=C sort)
 	# shellcheck disable=SC2086 # a list of paths
-	./scripts/checkpatch.pl --strict --no-summary --terse --no-tree -f $files || return 1
-	# shellcheck disable=SC2086
-	./scripts/kernel-doc -none -Wall $files 2>&1 | grep . && return 1
+	checkpatch $files && kerneldoc $files || return 1
 	# shellcheck disable=SC2046 # a list of paths
 	rustfmt --check --edition 2021 --config-path .rustfmt.toml $(find "$sol" -name '*.rs' | LC_ALL=C sort)
 }
@@ -94,8 +91,10 @@ shellcheck_all() {
 		guest/*.sh guest/duet-sanitizers bugs/check.sh learn/*/check.sh .ci/run
 }
 
-gate "checkpatch.pl --strict on the C sources" checkpatch
-gate "kernel-doc -Wall on the C sources" kerneldoc
+# shellcheck disable=SC2086 # a list of paths
+gate "checkpatch.pl --strict on the C sources" checkpatch $c_files
+# shellcheck disable=SC2086
+gate "kernel-doc -Wall on the C sources" kerneldoc $c_files
 gate "rustfmt --check on the Rust sources" rustfmtcheck
 gate "CLIPPY=1 build of duet_rust without warnings" clippy
 gate "shellcheck on the harness's scripts" shellcheck_all
