@@ -64,14 +64,19 @@ echo
 
 echo "## The digest (CRC32C)"
 echo
-echo "The cost of the digest per byte: (digest on - digest off) / (2 x size), since both the write and the read advance a digest. The kernel's crc32c() here is the architecture's (\`CONFIG_CRC_OPTIMIZATIONS\`, SSE4.2 \`crc32\` under \`-cpu max\`)."
+echo "The cost of the digest per byte: (digest on - digest off) / (2 x size), since both the write and the read advance a digest. After: the kernel's crc32c() as built here, the architecture's (\`CONFIG_CRC_OPTIMIZATIONS\`, SSE4.2 \`crc32\` under \`-cpu max\`). Before: the same kernel on a CPU without SSE4.2 (\`-cpu max,sse4.2=off\`), where crc32c() falls back to crc32c_base(), the table-driven code that is all a kernel without \`CONFIG_CRC_OPTIMIZATIONS\` has (tinyconfig's default; lib/crc/x86/crc32.h). The before columns come from the full \`make bench\` (not the quick one)."
 echo
-echo "| size | duet-c instructions per byte | duet-rust | duet-c on / off | duet-rust on / off |"
-echo "| ---: | ---: | ---: | ---: | ---: |"
+echo "| size | duet-c instructions per byte, before | after | duet-rust, before | after | duet-c on / off, before | after | duet-rust on / off, before | after |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for s in 512 4096 65536; do
 	awk -v c1="$(stat digest-on cycle $s c)" -v c0="$(stat digest-off cycle $s c)" \
-		-v r1="$(stat digest-on cycle $s rust)" -v r0="$(stat digest-off cycle $s rust)" -v s=$s \
-		'BEGIN { printf "| %s | %.2f | %.2f | %.3f | %.3f |\n", s, (c1 - c0) / (2 * s), (r1 - r0) / (2 * s), c1 / c0, r1 / r0 }'
+		-v r1="$(stat digest-on cycle $s rust)" -v r0="$(stat digest-off cycle $s rust)" \
+		-v bc1="$(stat bytewise-digest-on cycle $s c)" -v bc0="$(stat bytewise-digest-off cycle $s c)" \
+		-v br1="$(stat bytewise-digest-on cycle $s rust)" -v br0="$(stat bytewise-digest-off cycle $s rust)" -v s=$s '
+		function per(on, off) { return on == "-" || off == "-" ? "-" : sprintf("%.2f", (on - off) / (2 * s)) }
+		function rel(on, off) { return on == "-" || off == "-" ? "-" : sprintf("%.3f", on / off) }
+		BEGIN { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, per(bc1, bc0), per(c1, c0), per(br1, br0), per(r1, r0),
+			rel(bc1, bc0), rel(c1, c0), rel(br1, br0), rel(r1, r0) }'
 done
 echo
 echo "Goal: digest on at most 1.25 x digest off at 4096 B."

@@ -32,27 +32,38 @@ KERNEL = 0xFFFF800000000000
 PATHS = ["write", "read", "info", "stats", "open", "release"]
 
 # What a function that only the Rust side calls is: (pattern in its name,
-# explanation, file of the 7.3 tree, pattern of the line that makes it).
+# short name of the cause, explanation, file of the 7.3 tree, pattern of
+# the line that makes it). The 7.3 `MiscDevice` trampolines
+# (`MiscdeviceVTable<DuetFile>>::open` etc.) are not here: duet_rust.rs
+# inlines its own code into them, so they are the module's own code, as
+# C's duet_open() etc. are.
 CAUSES = [
-    (r"MiscdeviceVTable<.*>>::(\w+)", "the 7.3 `MiscDevice` trampoline: the `file_operations` entry, which finds the `DuetFile` and calls it",
-     "rust/kernel/miscdevice.rs", r"unsafe extern \"C\" fn {0}\("),
-    (r"rust_helper_(\w+)", "a C inline function called out of line through a helper (`CONFIG_RUST_INLINE_HELPERS` is off)",
+    (r"rust_helper_(\w+)", "C inline functions called through helpers",
+     "a C inline function called out of line through a helper (`CONFIG_RUST_INLINE_HELPERS` is off)",
      "rust/helpers/*.c", r"rust_helper_{0}\("),
-    (r"CondVar>::notify", "`CondVar::notify_all()`, a wrapper around `__wake_up()` (C calls `wake_up_interruptible()`)",
+    (r"CondVar>::notify", "`CondVar::notify_all()`",
+     "`CondVar::notify_all()`, a call to a wrapper around `__wake_up()` (C calls `wake_up_interruptible()`, a macro for `__wake_up()`)",
      "rust/kernel/sync/condvar.rs", r"fn notify\("),
-    (r"SetOnce<", "a module param read: `SetOnce::copy()`, an acquire load (C reads a global)",
+    (r"SetOnce<", "module params through `SetOnce`",
+     "a module param read: `SetOnce::copy()`, an acquire load (C reads a global)",
      "rust/kernel/sync/set_once.rs", r"pub fn copy\("),
-    (r"krealloc_node_align|Allocator>::(alloc|free)|Box<.*>::new|Box<.*Drop", "`KBox` allocates and frees through `krealloc_node_align()` (C: `kzalloc()` and `kfree()`)",
+    (r"krealloc_node_align|Allocator>::(alloc|free)|Box<.*>::new|Box<.*Drop", "`KBox` through `krealloc_node_align()`",
+     "`KBox` allocates and frees through `krealloc_node_align()` (C: `kzalloc()` and `kfree()`)",
      "rust/kernel/alloc/allocator.rs", r"const KREALLOC: Self"),
-    (r"Opaque<.*>::get|AtomicRepr<.*>::as_ptr", "a one-line accessor of the `kernel` crate that is not inlined across crates at this optimisation level (-Os); the linker merged identical ones, so it carries the name of one of them",
+    (r"Opaque<.*>::get|AtomicRepr<.*>::as_ptr", "accessors not inlined at -Os",
+     "a one-line accessor of the `kernel` crate (here `File::flags()`'s `Opaque::get()`) that is not inlined across crates at this optimisation level (-Os); the linker merged identical ones, so it carries the name of one of them",
      "rust/kernel/types.rs", r"pub const fn get\(&self\)"),
-    (r"Arc<.*Drop", "the `Arc<DuetDevice>` each open file holds (C keeps a plain pointer, valid while the module is pinned)",
+    (r"^generic_file_open$", "`generic_file_open()` in the open trampoline",
+     "the 7.3 `MiscDevice` open trampoline calls `generic_file_open()` (the `O_LARGEFILE` check) before the driver's `open`; C's misc devices do not",
+     "rust/kernel/miscdevice.rs", r"bindings::generic_file_open\("),
+    (r"Arc<.*Drop|Arc<.*Clone", "an `Arc` per open file",
+     "an `Arc` each open file holds (C keeps a plain pointer, valid while the module is pinned)",
      "rust/kernel/sync/arc.rs", r"fn drop\(&mut self\)"),
 ]
 
 
 def cause_of(name, tree):
-    for pattern, what, files, line in CAUSES:
+    for pattern, short, what, files, line in CAUSES:
         m = re.search(pattern, name)
         if not m:
             continue
@@ -67,7 +78,7 @@ def cause_of(name, tree):
                             break
                 if where != files:
                     break
-        return what, where
+        return short, what, where
     return None
 
 
@@ -132,6 +143,45 @@ def attribute(section, syms, addrs):
     return per, user
 
 
+OWN = "the module's own code (C: its functions; Rust: the 7.3 trampolines, with the module's code inlined into them)"
+KERNEL_SAME = "the kernel's own functions (the same code; what differs is the work asked of them, e.g. C's `kzalloc()` zeroing, or a timer tick)"
+
+
+def by_cause(runs, show, tree, result):
+    """Prints Rust - C of each path split by cause: the module's own code,
+    each cause of CAUSES, and the rest of the kernel; stores it in result."""
+    table = collections.defaultdict(dict)
+    order = [OWN]
+    paths = [p for p in PATHS if ("c", p) in runs and ("rust", p) in runs]
+    for path in paths:
+        c, r = runs[("c", path)], runs[("rust", path)]
+        cf = {show(k): v / c["n"] for k, v in c["functions"].items()}
+        rf = {show(k): v / r["n"] for k, v in r["functions"].items()}
+        for k in set(cf) | set(rf):
+            cause = cause_of(k, tree)
+            if cause:
+                group = cause[0]
+            elif k.endswith(("[duet_rust]", "[duet_c]")):
+                group = OWN
+            else:
+                group = KERNEL_SAME
+            if group not in order and group != KERNEL_SAME:
+                order.append(group)
+            table[group][path] = table[group].get(path, 0) + rf.get(k, 0) - cf.get(k, 0)
+    order.append(KERNEL_SAME)
+    print()
+    print("### Rust - C by cause, kernel instructions per call")
+    print()
+    print("| cause | " + " | ".join(paths) + " |")
+    print("| --- | " + " | ".join("---:" for _ in paths) + " |")
+    for group in order:
+        print(f"| {group} | " + " | ".join(f"{table[group].get(p, 0):+.0f}" for p in paths) + " |")
+    total = {p: sum(table[g].get(p, 0) for g in order) for p in paths}
+    print("| **Rust - C** | " + " | ".join(f"**{total[p]:+.0f}**" for p in paths) + " |")
+    for p in paths:
+        result[p]["by_cause"] = {g: table[g].get(p, 0) for g in order}
+
+
 def main(argv):
     if len(argv) < 4:
         print(__doc__, file=sys.stderr)
@@ -177,6 +227,7 @@ def main(argv):
         rt = sum(r["functions"].values()) / r["n"]
         print(f"| {path} | {ct:.0f} | {rt:.0f} | {rt - ct:+.0f} | {rt / ct:.3f} |")
         result[path] = {"c": ct, "rust": rt}
+    by_cause(runs, show, tree, result)
     for path in PATHS:
         c, r = runs.get(("c", path)), runs.get(("rust", path))
         if not c or not r:
@@ -206,7 +257,7 @@ def main(argv):
             print()
             print("| only Rust calls | instructions | what it is | 7.3 source |")
             print("| --- | ---: | --- | --- |")
-            for k, rv, what, where in causes:
+            for k, rv, _, what, where in causes:
                 print(f"| `{k}` | {rv:.0f} | {what} | `{where}` |")
         result[path]["functions"] = {k: {"c": cv, "rust": rv} for k, cv, rv in rows}
     if json_out:

@@ -11,13 +11,10 @@ use crate::{DuetDevice, DuetFile, DuetModule};
 use core::ptr::NonNull;
 use kernel::{
     bindings,
-    fs::{file::flags, Kiocb, LocalFile},
+    fs::{file::flags, Kiocb},
     miscdevice::MiscDeviceRegistration,
     prelude::*,
-    sync::{
-        aref::{ARef, AlwaysRefCounted},
-        Arc,
-    },
+    sync::aref::{ARef, AlwaysRefCounted},
     transmute::AsBytes,
     types::{ForeignOwnable, Opaque},
 };
@@ -145,9 +142,12 @@ unsafe impl AsBytes for Info {}
 #[inline]
 pub(crate) fn nonblocking<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> bool {
     // SAFETY: `read_iter`/`write_iter` hold a reference to `ki_filp` for the
-    // duration of the call, which outlives this borrow.
-    let file = unsafe { LocalFile::from_raw_file((*kiocb.as_raw()).ki_filp) };
-    file.flags() & flags::O_NONBLOCK != 0
+    // duration of the call, so the file is valid to read. The volatile read
+    // is C's `READ_ONCE(file->f_flags)`, as `LocalFile::flags()` does; this
+    // does not call it because at -Os its `Opaque::get()` is not inlined.
+    let f_flags =
+        unsafe { core::ptr::addr_of!((*(*kiocb.as_raw()).ki_filp).f_flags).read_volatile() };
+    f_flags & flags::O_NONBLOCK != 0
 }
 
 /// Returns whether the calling task has `CAP_SYS_ADMIN`.
@@ -160,10 +160,38 @@ pub(crate) fn capable_sys_admin() -> bool {
 ///
 /// 7.3's `MiscDeviceRegistration` carries no driver data, so `open` finds
 /// the shared device the way C does: `container_of` from the miscdevice.
-pub(crate) fn device_of(misc: &MiscDeviceRegistration<DuetFile>) -> &Arc<DuetDevice> {
+pub(crate) fn device_of(misc: &MiscDeviceRegistration<DuetFile>) -> DeviceRef {
     // SAFETY: The only `MiscDeviceRegistration<DuetFile>` is the `miscdev`
     // field of the module's `DuetModule`, which outlives the borrow of
     // `misc` (an open file pins the module).
     let module = unsafe { &*kernel::container_of!(core::ptr::from_ref(misc), DuetModule, miscdev) };
-    &module.device
+    // INVARIANT: the device of the module's `DuetModule`.
+    DeviceRef(NonNull::from(&*module.device))
+}
+
+/// The module's device, as an open file keeps it: a plain pointer, like
+/// C's `duet_file.dev`, not a counted reference.
+///
+/// # Invariants
+///
+/// Points to the `DuetDevice` that the module's `DuetModule` owns. Only
+/// `device_of()` makes one, in `open`, for the file's `DuetFile`, which is
+/// dropped in `release`: an open file pins the module, so the module (and
+/// the device it owns) outlives every `DeviceRef`.
+pub(crate) struct DeviceRef(NonNull<DuetDevice>);
+
+// SAFETY: A `DeviceRef` is a shared reference to a `DuetDevice`, which is
+// `Sync`.
+unsafe impl Send for DeviceRef {}
+// SAFETY: As for `Send`.
+unsafe impl Sync for DeviceRef {}
+
+impl core::ops::Deref for DeviceRef {
+    type Target = DuetDevice;
+
+    #[inline]
+    fn deref(&self) -> &DuetDevice {
+        // SAFETY: By the type invariant the device outlives `self`.
+        unsafe { self.0.as_ref() }
+    }
 }

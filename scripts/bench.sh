@@ -16,6 +16,12 @@
 # the "inline" kernel (config/inline.config: CONFIG_RUST_INLINE_HELPERS),
 # its lines tagged inline-*, for the report's comparison (built first if
 # needed, about 7 minutes).
+# The full bench (not --quick) also measures the digest as a kernel without
+# CONFIG_CRC_OPTIMIZATIONS computes it: one more boot of the one-thread
+# workloads on a CPU without SSE4.2 (-cpu max,sse4.2=off), where this
+# kernel's crc32c() falls back to crc32c_base(), the table-driven code that
+# is all such a kernel has (lib/crc/x86/crc32.h); its lines are tagged
+# bytewise-*, for the report's "before and after" of the digest.
 . "$(dirname "$0")/lib.sh"
 quick=
 [ "${1:-}" = --quick ] && quick=duet.quick=1
@@ -45,13 +51,14 @@ esac
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"
 } >"$dir/bench.txt.new"
-# guest CMDLINE ICOUNT [FLAVOR [TAG]] - one boot of compare/bench.sh on the
-# FLAVOR kernel (lab), its lines added (with TAG- before each raw line's tag);
+# guest CMDLINE ICOUNT [FLAVOR [TAG [CPU]]] - one boot of compare/bench.sh on the
+# FLAVOR kernel (lab) on QEMU's -cpu CPU (DUET_CPU, max), its lines added
+# (with TAG- before each raw line's tag);
 # shows its progress, and a failure with what the guest said about it
 # (a hung bench: duet-watch's "not ok" line and where the kernel is stuck).
 guest() {
 	{
-		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=${3:-lab} \
+		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=${3:-lab} DUET_CPU=${5:-${DUET_CPU:-max}} \
 			sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" && rc=0 || rc=$?
 		echo "$rc" >"$dir/bench.rc"
 	} | sed "${4:+s/^raw /raw $4-/}" | tee -a "$dir/bench.txt.new" |
@@ -62,7 +69,9 @@ guest() {
 	[ "$rc" = 0 ] || die "the benchmark failed in the guest (status $rc; its output: $dir/bench.txt.new)"
 }
 if [ "$clock" = icount ]; then
-	boots=$((3 + inline))
+	bytewise=1
+	[ -n "$quick" ] && bytewise=0
+	boots=$((3 + inline + bytewise))
 	msg "[1/$boots] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"
 	guest duet.bench=single 1
 	msg "[2/$boots] the two-CPU transfer, two vCPUs, wall clock (ns)"
@@ -76,6 +85,10 @@ if [ "$clock" = icount ]; then
 	if [ "$inline" = 1 ]; then
 		msg "[4/$boots] one-thread workloads on the kernel with CONFIG_RUST_INLINE_HELPERS (instructions)"
 		guest duet.bench=single 1 inline inline
+	fi
+	if [ "$bytewise" = 1 ]; then
+		msg "[$boots/$boots] the digest without SSE4.2 (crc32c_base(), as without CONFIG_CRC_OPTIMIZATIONS; instructions)"
+		guest duet.bench=single 1 lab bytewise max,sse4.2=off
 	fi
 else
 	msg "benchmarking in the guest (${quick:-30 rounds}, wall clock); raw figures go to $dir/bench.txt"

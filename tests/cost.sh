@@ -5,10 +5,10 @@
 # count of guest instructions, so this is a regression test, not a timing:
 # for each path of both devices (the write+read cycle at every size, with
 # the digest on and off; INFO; STATS; open+close) the rounds must agree
-# within 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.10:
+# within 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.05:
 # see README, "What Rust costs"). Prints TAP verdicts.
 dir=$1
-limit=${DUET_COST_LIMIT:-1.10}
+limit=${DUET_COST_LIMIT:-1.05}
 tsv=$dir/stats.tsv
 if ! grep -q '^# meta clock icount$' "$dir/bench.txt" 2>/dev/null; then
 	echo "not ok - cost: the quick bench ran with QEMU counting instructions (# meta clock icount in $dir/bench.txt)"
