@@ -99,7 +99,7 @@ echo
 
 echo "## Code size, function by function"
 echo
-echo "The functions of both modules' .text (run-time code; init and exit code apart), from their symbols: what each module wrote itself, what the kernel crate's and core's generics became once made for duet_rust, and the KUnit tests, which the size above includes."
+echo "Every function of both modules, from their symbols (compare/size.py), by the job it does: C's code for a job beside Rust's (the Rust trampolines of 7.3's \`MiscDevice\` carry duet_rust's own code, which it inlines into them), then what the \`kernel\` crate's and \`core\`'s generics became once made for duet_rust, by family. Run-time code is .text; init and exit code is counted apart, and so are the KUnit tests, which the sizes above include."
 echo
 python3 "$src/compare/size.py" "$ko_c" "$ko_rust"
 echo
@@ -169,4 +169,11 @@ echo
 echo '```rust'
 excerpt "$src/rust_module/glue.rs" '^unsafe impl AlwaysRefCounted' '^}'
 grep -n '_handle' "$rust" | sed "s|$src/||"
+echo '```'
+echo
+echo "The device itself is not counted per open file in either: an open file pins the module, which owns the device. C keeps a plain \`struct duet_dev *\`; Rust keeps a \`glue::DeviceRef\`, a plain pointer whose \`unsafe\` \`Deref\` states the module pin as its invariant (an \`Arc<DuetDevice>\` per file would let the compiler check it instead; duet_rust had one until 2026-12-05, and chapter 9 of the lab says what it cost):"
+echo
+echo '```rust'
+excerpt "$src/rust_module/glue.rs" '^/// The module.s device, as an open file keeps it' '^pub.crate. struct DeviceRef'
+grep -n 'DeviceRef\|device_of' "$rust" | sed "s|$src/||"
 echo '```'

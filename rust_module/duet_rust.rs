@@ -90,7 +90,7 @@ module! {
 macro_rules! duet_trace {
     ($device:expr, $($arg:tt)*) => {
         if $device.params.trace {
-            pr_info!("{}\n", format_args!($($arg)*));
+            pr_info!($($arg)*);
         }
     };
 }
@@ -199,10 +199,9 @@ impl Fifo {
             return Err(EBUSY);
         }
         let first = self.used.min(self.capacity() - self.head);
-        let mut buf = KVVec::with_capacity(capacity, GFP_KERNEL)?;
-        buf.extend_from_slice(&self.buf[self.head..self.head + first], GFP_KERNEL)?;
-        buf.extend_from_slice(&self.buf[..self.used - first], GFP_KERNEL)?;
-        buf.resize(capacity, 0, GFP_KERNEL)?;
+        let mut buf = KVVec::from_elem(0, capacity, GFP_KERNEL)?;
+        buf[..first].copy_from_slice(&self.buf[self.head..self.head + first]);
+        buf[first..self.used].copy_from_slice(&self.buf[..self.used - first]);
         // INVARIANT: the `used` bytes now start at 0 of a `capacity` buffer.
         self.buf = buf;
         self.head = 0;
@@ -317,7 +316,7 @@ impl DuetFile {
         state.nwriters += u32::from(can_write);
         state.stats.0.opens = state.stats.0.opens.wrapping_add(1);
         device.registration.account(&state.stats);
-        duet_trace!(device, "open ({} open)", state.nopen);
+        duet_trace!(device, "open ({} open)\n", state.nopen);
         Ok(this)
     }
 
@@ -334,7 +333,7 @@ impl DuetFile {
         // The last reader or writer gone changes what the waiters get.
         device.readq.notify_all();
         device.writeq.notify_all();
-        duet_trace!(device, "release");
+        duet_trace!(device, "release\n");
     }
 }
 
@@ -477,7 +476,7 @@ impl DuetFile {
         };
         duet_trace!(
             self.device,
-            "ioctl {:#x}: {}",
+            "ioctl {:#x}: {}\n",
             cmd,
             ret.as_ref().map_or_else(|e| e.to_errno() as isize, |n| *n)
         );
@@ -501,12 +500,12 @@ impl DuetFile {
 // --- file operations ---
 
 // Each entry point, and what it calls on the way to the FIFO, is
-// `#[inline(always)]`, so that 7.3's `MiscdeviceVTable` trampoline (the
-// C-callable function in `file_operations`) compiles into one function
-// with all of it, as clang makes C's `duet_read_iter()` one function with
-// what it calls. At -Os, tinyconfig's default, rustc otherwise keeps each
-// level a call that returns its `Result` through memory: 15 to 22 more
-// instructions per call (`make report`, "Where the instructions go").
+// `#[inline(always)]`: 7.3's `MiscdeviceVTable` trampoline (the C-callable
+// function in `file_operations`, where C has the driver's own function)
+// then compiles into one function with all of it. At -Os, tinyconfig's
+// default, rustc otherwise keeps each level a call that returns its
+// `Result` through memory: 15 to 22 more instructions per call (`make
+// report`, "Where the instructions go").
 #[vtable]
 impl MiscDevice for DuetFile {
     type Ptr = KBox<Self>;
@@ -525,7 +524,7 @@ impl MiscDevice for DuetFile {
     fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
         let len = to.len();
         let ret = kiocb.file().read_iter(glue::nonblocking(&kiocb), to);
-        duet_trace!(kiocb.file().device, "read {} bytes: {}", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "read {} bytes: {}\n", len, ret_of(&ret));
         ret
     }
 
@@ -533,7 +532,7 @@ impl MiscDevice for DuetFile {
     fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
         let len = from.len();
         let ret = kiocb.file().write_iter(glue::nonblocking(&kiocb), from);
-        duet_trace!(kiocb.file().device, "write {} bytes: {}", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "write {} bytes: {}\n", len, ret_of(&ret));
         ret
     }
 

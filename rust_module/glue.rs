@@ -174,10 +174,11 @@ pub(crate) fn device_of(misc: &MiscDeviceRegistration<DuetFile>) -> DeviceRef {
 ///
 /// # Invariants
 ///
-/// Points to the `DuetDevice` that the module's `DuetModule` owns. Only
-/// `device_of()` makes one, in `open`, for the file's `DuetFile`, which is
-/// dropped in `release`: an open file pins the module, so the module (and
-/// the device it owns) outlives every `DeviceRef`.
+/// Points to the `DuetDevice` that the module's `DuetModule` owns, and
+/// lives no longer than an open file of the device: only `device_of()`
+/// makes one, called in `open`, which keeps one in the file's `DuetFile`
+/// (dropped in `release`). An open file pins the module, so the module, and
+/// the device it owns, outlives every `DeviceRef`.
 pub(crate) struct DeviceRef(NonNull<DuetDevice>);
 
 // SAFETY: A `DeviceRef` is a shared reference to a `DuetDevice`, which is
