@@ -3,7 +3,7 @@
  * profile - run each path of the duet devices N times between two marks,
  * for the instruction-count plugin (compare/plugin/prof-plugin.c).
  *
- * Usage: profile [-n N] DEVICE...
+ * Usage: profile [-n N] [-r ROUNDS] DEVICE...
  *
  * For each DEVICE, each path runs N times (default 1000) on its own,
  * between two executions of the marker instruction: write (1 byte),
@@ -16,7 +16,9 @@
  *
  * where MARK is the number of the mark that ends the path: the plugin's
  * section MARK holds the instructions of those N calls (and nothing else
- * of this program's, which prints only between paths).
+ * of this program's, which prints only between paths). All of it is done
+ * ROUNDS times (default 3), so that compare/profile.py can keep, for each
+ * path, the round that a timer tick or other kernel work did not land in.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -76,18 +78,22 @@ int main(int argc, char **argv)
 	struct rlimit rl = { MAX_N + 64, MAX_N + 64 };
 	struct duet_info info;
 	struct duet_stats stats;
-	int n = 1000, opt;
+	int n = 1000, rounds = 3, opt;
 	char byte = 'x';
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
+	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+		if (opt == 'n')
+			n = atoi(optarg);
+		else if (opt == 'r')
+			rounds = atoi(optarg);
+		else
 			goto usage;
-		n = atoi(optarg);
 	}
-	if (optind >= argc || n < 1 || n > MAX_N)
+	if (optind >= argc || n < 1 || n > MAX_N || rounds < 1)
 		goto usage;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	for (int d = optind; d < argc; d++) {
+	for (int i = 0; i < rounds * (argc - optind); i++) {
+		int d = optind + i % (argc - optind);
 		const char *dev = argv[d];
 		char alias[16];
 		int fd = open(dev, O_RDWR);
@@ -131,6 +137,6 @@ int main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: profile [-n N] DEVICE...\n");
+	fprintf(stderr, "usage: profile [-n N] [-r ROUNDS] DEVICE...\n");
 	return 2;
 }

@@ -8,7 +8,9 @@ COUNTS is the output of the QEMU plugin (compare/plugin/prof-plugin.c):
 sections "mark N", then "VADDR INSTRUCTIONS" per translation block.
 GUEST_OUTPUT is what compare/profile.sh printed: "ksym ..." lines (the
 modules' symbols from /proc/kallsyms) and "profile DEVICE PATH N MARK"
-lines. SYSTEM_MAP is the kernel's System.map (no KASLR in these kernels).
+lines, a path's lines repeated once per round (the round with the fewest
+kernel instructions is kept). SYSTEM_MAP is the kernel's System.map (no
+KASLR in these kernels).
 
 Prints, as Markdown, per path: the kernel instructions per call for C and
 for Rust; then the functions whose count differs, side by side with the
@@ -151,6 +153,7 @@ def by_cause(runs, show, tree, result):
     """Prints Rust - C of each path split by cause: the module's own code,
     each cause of CAUSES, and the rest of the kernel; stores it in result."""
     table = collections.defaultdict(dict)
+    where = {}
     order = [OWN]
     paths = [p for p in PATHS if ("c", p) in runs and ("rust", p) in runs]
     for path in paths:
@@ -161,6 +164,7 @@ def by_cause(runs, show, tree, result):
             cause = cause_of(k, tree)
             if cause:
                 group = cause[0]
+                where.setdefault(group, set()).add(cause[2])
             elif k.endswith(("[duet_rust]", "[duet_c]")):
                 group = OWN
             else:
@@ -168,16 +172,22 @@ def by_cause(runs, show, tree, result):
             if group not in order and group != KERNEL_SAME:
                 order.append(group)
             table[group][path] = table[group].get(path, 0) + rf.get(k, 0) - cf.get(k, 0)
+    order[1:] = sorted(order[1:], key=lambda g: (-sum(abs(v) for v in table[g].values()), g))
     order.append(KERNEL_SAME)
     print()
     print("### Rust - C by cause, kernel instructions per call")
     print()
-    print("| cause | " + " | ".join(paths) + " |")
-    print("| --- | " + " | ".join("---:" for _ in paths) + " |")
+    print("| cause | " + " | ".join(paths) + " | 7.3 source |")
+    print("| --- | " + " | ".join("---:" for _ in paths) + " | --- |")
     for group in order:
-        print(f"| {group} | " + " | ".join(f"{table[group].get(p, 0):+.0f}" for p in paths) + " |")
+        src = ""
+        if len(where.get(group, ())) == 1:
+            src = f"`{next(iter(where[group]))}`"
+        elif group in where:
+            src = "each helper's line is in the path's table below"
+        print(f"| {group} | " + " | ".join(f"{table[group].get(p, 0):+.0f}" for p in paths) + f" | {src} |")
     total = {p: sum(table[g].get(p, 0) for g in order) for p in paths}
-    print("| **Rust - C** | " + " | ".join(f"**{total[p]:+.0f}**" for p in paths) + " |")
+    print("| **Rust - C** | " + " | ".join(f"**{total[p]:+.0f}**" for p in paths) + " | |")
     for p in paths:
         result[p]["by_cause"] = {g: table[g].get(p, 0) for g in order}
 
@@ -203,7 +213,12 @@ def main(argv):
             dev, path, n, mark = parts[1], parts[2], int(parts[3]), int(parts[4])
             lang = "rust" if dev.endswith("rust") else "c"
             per, user = attribute(sections.get(mark, []), syms, addrs)
-            runs[(lang, path)] = {"n": n, "functions": per, "user": user}
+            # Of the rounds of a path, the one with the fewest kernel
+            # instructions: the others had a timer tick or other kernel
+            # work land in them.
+            old = runs.get((lang, path))
+            if old is None or sum(per.values()) < sum(old["functions"].values()):
+                runs[(lang, path)] = {"n": n, "functions": per, "user": user}
     if not runs:
         print("profile.py: no 'profile' lines in the guest output", file=sys.stderr)
         return 1

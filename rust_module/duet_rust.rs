@@ -90,7 +90,7 @@ module! {
 macro_rules! duet_trace {
     ($device:expr, $($arg:tt)*) => {
         if $device.params.trace {
-            pr_info!($($arg)*);
+            pr_info!("{}\n", format_args!($($arg)*));
         }
     };
 }
@@ -316,7 +316,7 @@ impl DuetFile {
         state.nwriters += u32::from(can_write);
         state.stats.0.opens = state.stats.0.opens.wrapping_add(1);
         device.registration.account(&state.stats);
-        duet_trace!(device, "open ({} open)\n", state.nopen);
+        duet_trace!(device, "open ({} open)", state.nopen);
         Ok(this)
     }
 
@@ -333,7 +333,7 @@ impl DuetFile {
         // The last reader or writer gone changes what the waiters get.
         device.readq.notify_all();
         device.writeq.notify_all();
-        duet_trace!(device, "release\n");
+        duet_trace!(device, "release");
     }
 }
 
@@ -476,7 +476,7 @@ impl DuetFile {
         };
         duet_trace!(
             self.device,
-            "ioctl {:#x}: {}\n",
+            "ioctl {:#x}: {}",
             cmd,
             ret.as_ref().map_or_else(|e| e.to_errno() as isize, |n| *n)
         );
@@ -524,7 +524,7 @@ impl MiscDevice for DuetFile {
     fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
         let len = to.len();
         let ret = kiocb.file().read_iter(glue::nonblocking(&kiocb), to);
-        duet_trace!(kiocb.file().device, "read {} bytes: {}\n", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "read {} bytes: {}", len, ret_of(&ret));
         ret
     }
 
@@ -532,7 +532,7 @@ impl MiscDevice for DuetFile {
     fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
         let len = from.len();
         let ret = kiocb.file().write_iter(glue::nonblocking(&kiocb), from);
-        duet_trace!(kiocb.file().device, "write {} bytes: {}\n", len, ret_of(&ret));
+        duet_trace!(kiocb.file().device, "write {} bytes: {}", len, ret_of(&ret));
         ret
     }
 
