@@ -167,19 +167,5 @@ PLOT
 
 awk -v dir="$dir" -f "$cmp/md2html.awk" "$dir/report.md" >"$dir/report.html"
 
-{
-	echo "{"
-	printf '  "meta": {'
-	sed -n 's/^# meta \([a-z-]*\) \(.*\)/\1\t\2/p' "$raw" | grep -v '^package' |
-		awk -F '\t' '{ gsub(/"/, "\\\"", $2); printf "%s\"%s\": \"%s\"", (NR > 1 ? ", " : ""), $1, $2 }'
-	printf ', "rounds": %d, "unit": "%s"},\n' "$rounds" "$([ "$clock" = icount ] && echo "guest instructions (xfer2cpu: ns)" || echo ns)"
-	printf '  "stats": [\n'
-	# (under instruction counting the *_ns fields are guest instructions: 1 ns = 1 instruction)
-	awk -F '\t' '$1 == "stat" { printf "%s    {\"tag\": \"%s\", \"metric\": \"%s\", \"size\": %s, \"variant\": \"%s\", \"n\": %s, \"median_ns\": %s, \"q1_ns\": %s, \"q3_ns\": %s, \"min_ns\": %s, \"max_ns\": %s, \"spread\": %s}", n++ ? ",\n" : "", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$dir/stats.tsv"
-	printf '\n  ],\n  "ratios_rust_over_c": [\n'
-	awk -F '\t' '$1 == "ratio" { printf "%s    {\"tag\": \"%s\", \"metric\": \"%s\", \"size\": %s, \"ratio\": %s, \"ci95\": [%s, %s]}", n++ ? ",\n" : "", $2, $3, $4, $5, $6, $7 }' "$dir/stats.tsv"
-	printf '\n  ],\n  "raw": [\n'
-	awk '$1 == "raw" { printf "%s    {\"tag\": \"%s\", \"metric\": \"%s\", \"variant\": \"%s\", \"size\": %s, \"round\": %s, \"ns\": %s}", n++ ? ",\n" : "", $2, $3, $4, $5, $6, $7 }' "$raw"
-	printf '\n  ]\n}\n'
-} >"$dir/report.json"
+python3 "$cmp/report-json.py" "$raw" "$dir/stats.tsv" "$dir/profile.json" >"$dir/report.json"
 echo "report: $dir/report.md, report.html, report.json" >&2

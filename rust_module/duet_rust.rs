@@ -141,8 +141,9 @@ impl Fifo {
         let mut done = 0;
         while done < len {
             let tail = (self.head + self.used) % self.capacity();
-            let want = (len - done).min(self.capacity() - tail);
-            let chunk = &mut self.buf[tail..tail + want];
+            let free = &mut self.buf[tail..];
+            let want = (len - done).min(free.len());
+            let chunk = &mut free[..want];
             let got = copy(chunk).min(want);
             if let Some(digest) = digest.as_deref_mut() {
                 *digest = glue::digest(*digest, &chunk[..got]);
@@ -170,8 +171,9 @@ impl Fifo {
         let len = len.min(self.used);
         let mut done = 0;
         while done < len {
-            let want = (len - done).min(self.capacity() - self.head);
-            let chunk = &self.buf[self.head..self.head + want];
+            let queued = &self.buf[self.head..];
+            let want = (len - done).min(queued.len());
+            let chunk = &queued[..want];
             let got = copy(chunk).min(want);
             if let Some(digest) = digest.as_deref_mut() {
                 *digest = glue::digest(*digest, &chunk[..got]);

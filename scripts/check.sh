@@ -55,7 +55,7 @@ root_script "$(kernel_dir lab)" gates.sh | tee -a "$results"
 suite lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
 suite conformance boot lab "" "$TOP/tests/conformance.sh"
 suite conformance32 boot lab "" "$TOP/tests/conformance32.sh"
-suite kunit boot lab kunit.enable=1 "$TOP/tests/kunit.sh"
+suite kunit sh "$TOP/tests/kunit.sh"
 suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
 
 printf '# suite: report (a quick bench, the report, the page in Chromium, the cost gate)\n'

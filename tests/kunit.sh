@@ -1,27 +1,25 @@
 #!/bin/sh
-# kunit.sh - guest suite: load both modules with KUnit enabled (the host
-# boots with kunit.enable=1) and turn the KTAP results in the kernel log
-# into TAP lines. modprobe's status does not report KUnit failures, so the
-# log is the verdict; a suite missing from it fails too. Only the duet
-# suites count (KUnit also runs the kernel crate's built-in ones).
-modprobe duet_c || exit 1
-modprobe duet_rust || exit 1
-dmesg | awk '
-	{ sub(/^\[[ 0-9.]*\] /, "") }
-	/# Subtest: / { suite = $NF; seen[suite] = 0; next }
-	suite ~ /^duet_/ && /^    (not )?ok [0-9]+ / {
-		ok = $1 == "ok"
-		name = ok ? $3 : $4
-		printf "%s - kunit %s: %s\n", ok ? "ok" : "not ok", suite, name
-		seen[suite]++
-		if (!ok) bad = 1
-	}
-	END {
-		split("duet_c_fifo duet_rust_fifo", want, " ")
-		for (i = 1; i <= 2; i++) {
-			ran = (want[i] in seen) && seen[want[i]] > 0
-			printf "%s - kunit suite %s ran\n", ran ? "ok" : "not ok", want[i]
-			if (!ran) bad = 1
-		}
-		exit bad
-	}'
+# kunit.sh - host suite: the KUnit suites of both modules, read with the
+# kernel's own parser. Boots the lab kernel with kunit.enable=1 and runs
+# tests/kunit-guest.sh, which loads the modules (KUnit runs a module's
+# suites when it loads) and prints the kernel log; then, in the toolchain
+# root, tests/kunit-verdicts.py gives each KTAP document of the duet suites
+# to tools/testing/kunit/kunit.py parse and prints one TAP verdict per test
+# case from its JSON, and one per suite that must have run.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+set +e
+kdir=$(kernel_dir lab)
+rm -rf "$kdir/kunit"
+mkdir -p "$kdir/kunit"
+DUET_FLAVOR=lab DUET_CMDLINE=kunit.enable=1 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
+	sh "$TOP/scripts/boot.sh" "$TOP/tests/kunit-guest.sh" >"$kdir/kunit/guest.log"
+rc=$?
+if [ "$rc" != 0 ] || ! grep -q '^# duet kernel log begins' "$kdir/kunit/guest.log"; then
+	echo "not ok - kunit: the guest loads both modules with KUnit on and prints the kernel log (status $rc)"
+	tail -n 20 "$kdir/kunit/guest.log" | sed 's/^/#   /'
+	exit 1
+fi
+in_root "$kdir" sh -c 'python3 "$DUET_SRC/tests/kunit-verdicts.py" "$DUET_WORK/src/tools/testing/kunit/kunit.py" \
+	"$DUET_WORK/kunit" duet_c_fifo duet_rust_fifo'
