@@ -21,5 +21,6 @@ if [ "$rc" != 0 ] || ! grep -q '^# duet kernel log begins' "$kdir/kunit/guest.lo
 	tail -n 20 "$kdir/kunit/guest.log" | sed 's/^/#   /'
 	exit 1
 fi
+# shellcheck disable=SC2016 # expanded in the root, where the paths differ
 in_root "$kdir" sh -c 'python3 "$DUET_SRC/tests/kunit-verdicts.py" "$DUET_WORK/src/tools/testing/kunit/kunit.py" \
 	"$DUET_WORK/kunit" duet_c_fifo duet_rust_fifo'
