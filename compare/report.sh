@@ -165,7 +165,7 @@ PLOT
 	sh "$cmp/static.sh"
 } >"$dir/report.md"
 
-awk -v dir="$dir" -f "$cmp/md2html.awk" "$dir/report.md" >"$dir/report.html"
+python3 "$cmp/md2html.py" "$dir/report.md" >"$dir/report.html"
 
 python3 "$cmp/report-json.py" "$raw" "$dir/stats.tsv" "$dir/profile.json" >"$dir/report.json"
 echo "report: $dir/report.md, report.html, report.json" >&2

@@ -8,11 +8,13 @@
 . "$(dirname "$0")/lib.sh"
 
 # The packages of the root: the kernel toolchain, what the kernel build and
-# the guest need (strace: lab chapter 2 traces insmod and rmmod in it), the report's plotting and the scripts' linting, and the
-# kernel source itself (from trixie-backports).
+# the guest need (strace: lab chapter 2 traces insmod and rmmod in it), the
+# report's plotting and Markdown converter (python3-markdown), the scripts'
+# linting, and the kernel source itself (from trixie-backports).
 PACKAGES="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm \
 build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
-perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace"
+perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace \
+python3-markdown"
 KERNEL_PACKAGE=linux-source-7.3
 # On amd64, the i386 libc and gcc's -m32, for the 32-bit conformance suite.
 [ "$(dpkg --print-architecture)" = amd64 ] && PACKAGES="$PACKAGES gcc-multilib"
