@@ -92,8 +92,8 @@ int main(int argc, char **argv)
 	if (optind >= argc || n < 1 || n > MAX_N || rounds < 1)
 		goto usage;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	for (int i = 0; i < rounds * (argc - optind); i++) {
-		int d = optind + i % (argc - optind);
+	for (int r = 0; r < rounds * (argc - optind); r++) {
+		int d = optind + r % (argc - optind);
 		const char *dev = argv[d];
 		char alias[16];
 		int fd = open(dev, O_RDWR);

@@ -22,6 +22,7 @@ is on PATH.
 """
 import bisect
 import collections
+import functools
 import glob
 import json
 import os
@@ -64,6 +65,7 @@ CAUSES = [
 ]
 
 
+@functools.lru_cache(maxsize=None)
 def cause_of(name, tree):
     for pattern, short, what, files, line in CAUSES:
         m = re.search(pattern, name)
