@@ -87,22 +87,23 @@ struct duet_fifo {
 static size_t duet_fifo_put(struct duet_fifo *fifo, struct iov_iter *from,
 			    size_t len, u32 *digest)
 {
-	size_t done = 0;
+	size_t left;
 
 	len = min_t(size_t, len, fifo->capacity - fifo->used);
-	while (done < len) {
+	left = len;
+	while (left) {
 		u32 tail = (fifo->head + fifo->used) % fifo->capacity;
-		size_t want = min_t(size_t, len - done, fifo->capacity - tail);
+		size_t want = min_t(size_t, left, fifo->capacity - tail);
 		size_t got = copy_from_iter(fifo->buf + tail, want, from);
 
 		if (digest)
 			*digest = duet_digest(*digest, fifo->buf + tail, got);
 		fifo->used += got;
-		done += got;
+		left -= got;
 		if (got < want)
 			break;
 	}
-	return done;
+	return len - left;
 }
 
 /*
@@ -113,25 +114,27 @@ static size_t duet_fifo_put(struct duet_fifo *fifo, struct iov_iter *from,
 static size_t duet_fifo_get(struct duet_fifo *fifo, struct iov_iter *to,
 			    size_t len, u32 *digest)
 {
-	size_t done = 0;
+	size_t left;
 
 	len = min_t(size_t, len, fifo->used);
-	while (done < len) {
-		size_t want = min_t(size_t, len - done,
-				    fifo->capacity - fifo->head);
+	left = len;
+	while (left) {
+		size_t want = min_t(size_t, left, fifo->capacity - fifo->head);
 		size_t got = copy_to_iter(fifo->buf + fifo->head, want, to);
 
 		if (digest)
 			*digest = duet_digest(*digest, fifo->buf + fifo->head, got);
-		fifo->head = (fifo->head + got) % fifo->capacity;
+		fifo->head += got;
+		if (fifo->head == fifo->capacity)
+			fifo->head = 0;
 		fifo->used -= got;
-		done += got;
+		left -= got;
 		if (got < want)
 			break;
 	}
 	if (!fifo->used)
 		fifo->head = 0;
-	return done;
+	return len - left;
 }
 
 /*

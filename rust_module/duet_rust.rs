@@ -138,11 +138,11 @@ impl Fifo {
         mut copy: impl FnMut(&mut [u8]) -> usize,
     ) -> usize {
         let len = len.min(self.capacity() - self.used);
-        let mut done = 0;
-        while done < len {
+        let mut left = len;
+        while left > 0 {
             let tail = (self.head + self.used) % self.capacity();
             let free = &mut self.buf[tail..];
-            let want = (len - done).min(free.len());
+            let want = left.min(free.len());
             let chunk = &mut free[..want];
             let got = copy(chunk).min(want);
             if let Some(digest) = digest.as_deref_mut() {
@@ -150,12 +150,12 @@ impl Fifo {
             }
             // INVARIANT: `got <= want`, which fits in the free space.
             self.used += got;
-            done += got;
+            left -= got;
             if got < want {
                 break;
             }
         }
-        done
+        len - left
     }
 
     /// Lets `copy` take up to `len` of the oldest bytes, which are then
@@ -169,19 +169,22 @@ impl Fifo {
         mut copy: impl FnMut(&[u8]) -> usize,
     ) -> usize {
         let len = len.min(self.used);
-        let mut done = 0;
-        while done < len {
+        let mut left = len;
+        while left > 0 {
             let queued = &self.buf[self.head..];
-            let want = (len - done).min(queued.len());
+            let want = left.min(queued.len());
             let chunk = &queued[..want];
             let got = copy(chunk).min(want);
             if let Some(digest) = digest.as_deref_mut() {
                 *digest = glue::digest(*digest, &chunk[..got]);
             }
             // INVARIANT: `got <= used`, and `head` wraps at the capacity.
-            self.head = (self.head + got) % self.capacity();
+            self.head += got;
+            if self.head == self.capacity() {
+                self.head = 0;
+            }
             self.used -= got;
-            done += got;
+            left -= got;
             if got < want {
                 break;
             }
@@ -189,7 +192,7 @@ impl Fifo {
         if self.used == 0 {
             self.head = 0;
         }
-        done
+        len - left
     }
 
     /// Moves the queued bytes, in order, into a new buffer of `capacity`

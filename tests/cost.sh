@@ -6,9 +6,13 @@
 # for each path of both devices (the write+read cycle at every size, with
 # the digest on and off; INFO; STATS; open+close) the rounds must agree
 # within 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.05:
-# see README, "What Rust costs"). Prints TAP verdicts.
+# see README, "What Rust costs"). With the digest off, neither device may
+# cost more than pipe(2) at any size: at most DUET_PIPE_SLACK (default
+# 0.001, the largest run-to-run move of a median seen) above it. Prints
+# TAP verdicts.
 dir=$1
 limit=${DUET_COST_LIMIT:-1.05}
+slack=${DUET_PIPE_SLACK:-0.001}
 tsv=$dir/stats.tsv
 if ! grep -q '^# meta clock icount$' "$dir/bench.txt" 2>/dev/null; then
 	echo "not ok - cost: the quick bench ran with QEMU counting instructions (# meta clock icount in $dir/bench.txt)"
@@ -33,4 +37,15 @@ for tag in digest-on digest-off; do
 					ok ? "ok" : "not ok", what, ratio, limit, w * 100, med["c"], med["rust"]
 			}' "$tsv"
 	done
+done
+for size in 1 64 512 4096 65536; do
+	awk -F '\t' -v s="$size" -v slack="$slack" '
+		$1 == "stat" && $2 == "digest-off" && $3 == "cycle" && $4 == s { med[$5] = $7 }
+		END {
+			if (!("c" in med) || !("rust" in med) || !("pipe" in med)) {
+				printf "not ok - cost: baseline %s B: no figures for both devices and pipe(2)\n", s; exit 1 }
+			ok = med["c"] <= med["pipe"] * (1 + slack) && med["rust"] <= med["pipe"] * (1 + slack)
+			printf "%s - cost: baseline %s B, digest off: against pipe(2) (%d), C %+d and Rust %+d instructions (at most %+.2f%%)\n",
+				ok ? "ok" : "not ok", s, med["pipe"], med["c"] - med["pipe"], med["rust"] - med["pipe"], slack * 100
+		}' "$tsv"
 done
