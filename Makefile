@@ -4,7 +4,9 @@
 # the targets. (Inside the kernel tree, drivers/misc/duet/Kbuild is used
 # instead of this file.)
 
-DUET_CACHE	?= /var/cache/duet
+# The cache: /var/cache/duet if this user can write there, else
+# ~/.cache/duet (scripts/lib.sh decides).
+DUET_CACHE	?= $(shell sh scripts/cache-dir.sh)
 DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg
@@ -34,7 +36,7 @@ help:
 	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
-	@echo '  make deps      only the host packages (qemu, debootstrap, cpio)'
+	@echo '  make deps      only the host packages (qemu, debootstrap or mmdebstrap, cpio)'
 	@echo '  make clean-cache  delete $(DUET_CACHE) (the next build is cold)'
 	@echo
 	@echo 'Settings (make VAR=value): DUET_CACHE=$(DUET_CACHE)'

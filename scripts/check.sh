@@ -90,6 +90,9 @@ sh "$TOP/tests/hang.sh" | tee -a "$results"
 printf '# suite: cache (another copy of the tree builds in between)\n'
 sh "$TOP/tests/cache.sh" | tee -a "$results"
 
+printf '# suite: unprivileged (make demo and the conformance suite as a user without root)\n'
+sh "$TOP/tests/unprivileged.sh" | tee -a "$results"
+
 printf '# suite: harness\n'
 sh "$TOP/tests/harness.sh" | tee -a "$results"
 

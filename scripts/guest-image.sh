@@ -60,8 +60,12 @@ if [ -d "$work/unsigned" ]; then
 	with_libs /usr/bin/kmod
 	ln -s /usr/bin/kmod "$img/sbin/modinfo"
 fi
-mknod -m 600 "$img/dev/console" c 5 1
 (cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.tmp"
+# /dev/console, the kernel's first console, in an archive of its own
+# (the kernel unpacks one after the other) from the kernel's own
+# gen_init_cpio: it writes the node without mknod, which a user namespace
+# (duet without root) does not allow.
+printf 'nod /dev/console 0600 0 0 c 5 1\n' | "$work/build/usr/gen_init_cpio" - >>"$work/initramfs.tmp"
 mv "$work/initramfs.tmp" "$work/initramfs-$key.cpio"
 rm -rf "$img"
 # Keep the eight most recently built or booted images (boot.sh touches the

@@ -4,12 +4,20 @@
 # Every script starts with:  . "$(dirname "$0")/lib.sh"
 # Settings come from the environment (the Makefile exports them):
 #   DUET_CACHE       cache directory for the toolchain root and kernel builds
+#                    (default: /var/cache/duet if this user can write there,
+#                    else $XDG_CACHE_HOME/duet, or ~/.cache/duet)
 #   DUET_HOST_TOOLS  1 = build with the host's own tools instead of the trixie root
 
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-DUET_CACHE=${DUET_CACHE:-/var/cache/duet}
+if [ -z "${DUET_CACHE:-}" ]; then
+	if [ -w /var/cache/duet ] || { [ ! -e /var/cache/duet ] && [ -w /var/cache ]; }; then
+		DUET_CACHE=/var/cache/duet
+	else
+		DUET_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/duet
+	fi
+fi
 DUET_HOST_TOOLS=${DUET_HOST_TOOLS:-0}
 DUET_SUITE=trixie
 DUET_MIRROR=${DUET_MIRROR:-http://deb.debian.org/debian}
@@ -23,9 +31,10 @@ step() { printf '%s\n' "duet: [$1/$2] $3" >&2; }
 # key FILE... - a short hash of the contents of the named files.
 key() { cat "$@" | sha256sum | cut -c1-16; }
 
-need_root() {
-	[ "$(id -u)" = 0 ] || die "$1 needs root (it uses chroot and mounts): run 'sudo make ...'"
-}
+# unprivileged - true when not running as root: then the toolchain root is
+# made with mmdebstrap --mode=unshare, and in_root enters it in a user
+# namespace (lib.sh, in_root).
+unprivileged() { [ "$(id -u)" != 0 ]; }
 
 # The toolchain root is keyed by the script and package list that make it.
 toolchain_dir() {
@@ -40,7 +49,10 @@ toolchain_dir() {
 # with the checkout
 # seen at /duet and DIR (a kernel work directory in the cache) at /work.
 # The mounts live in a private mount namespace, so they vanish when CMD
-# ends, whether it succeeds, fails or is interrupted.
+# ends, whether it succeeds, fails or is interrupted. Run by a user other
+# than root, the namespace is also a user namespace, where the user is
+# root (the root's files, made by mmdebstrap as this user, are root's
+# there), and a PID namespace (to mount /proc); no privileges are needed.
 in_root() {
 	_dir=$1
 	shift
@@ -52,8 +64,10 @@ in_root() {
 	[ -x "$_root/usr/bin/env" ] ||
 		die "no toolchain root at $_root: run 'make toolchain' (or 'make kernel')"
 	mkdir -p "$_root/duet" "$_root/work"
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare --mount --propagation private -- sh -euc '
+	_userns=
+	unprivileged && _userns="--user --map-root-user --pid --fork"
+	# shellcheck disable=SC2016,SC2086 # expanded by the inner shell; a list
+	unshare $_userns --mount --propagation private -- sh -euc '
 		r=$1 src=$2 dir=$3
 		shift 3
 		mount --rbind /dev "$r/dev"
@@ -61,7 +75,8 @@ in_root() {
 		mount --bind "$src" "$r/duet"
 		mount --bind "$dir" "$r/work"
 		cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
-		exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+		# (A user'"'"'s PATH may not have chroot'"'"'s directory.)
+		PATH=$PATH:/usr/sbin:/sbin exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
 			PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
 			DUET_SRC=/duet DUET_WORK=/work "$@"
 	' sh "$_root" "$TOP" "$_dir" "$@"

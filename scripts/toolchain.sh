@@ -23,45 +23,96 @@ root=$(toolchain_dir)
 [ "$DUET_HOST_TOOLS" = 1 ] && exit 0
 [ -s "$root/duet-versions.txt" ] && exit 0
 
-need_root "making the toolchain root"
-command -v debootstrap >/dev/null ||
-	die "debootstrap is missing: 'apt-get install debootstrap' (make deps does it)"
-
-rm -rf "$root.tmp"
+# mapped CMD... - run CMD in a user namespace that maps the user to root
+# and the user's subordinate ids after it, as mmdebstrap's own does: there
+# the files mmdebstrap made for the root's other users are theirs.
+mapped() {
+	_ids=$(awk -F: -v u="$(id -un)" '$1 == u { print $2 ",1," $3; exit }' /etc/subuid)
+	_gids=$(awk -F: -v u="$(id -un)" '$1 == u { print $2 ",1," $3; exit }' /etc/subgid)
+	unshare --map-user=0 --map-group=0 --map-users="$_ids" --map-groups="$_gids" "$@"
+}
+# remove DIR - delete DIR, also a root that mmdebstrap left half-made.
+remove() {
+	rm -rf "$1" 2>/dev/null && return
+	unprivileged && mapped rm -rf "$1" && return
+	die "cannot delete $1, left by an earlier attempt: delete it and run make again"
+}
+remove "$root.tmp"
 mkdir -p "$DUET_CACHE"
-msg "making the trixie toolchain root in $root (about 8 minutes, 2.3 GB)"
-debootstrap --variant=minbase "$DUET_SUITE" "$root.tmp" "$DUET_MIRROR" |
-	awk '/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) / &&
-		++n % 40 == 0 { print "duet:   debootstrap: " $2 " " $3; fflush() }'
-[ -x "$root.tmp/usr/bin/apt-get" ] || die "debootstrap failed (see the messages above)"
+log=$DUET_CACHE/toolchain.log
+rm -f "$log.failed"
+versions="dpkg-query -W $KERNEL_PACKAGE rustc rust-src bindgen clang lld llvm busybox-static"
+# The root is only a build environment: skip docs and man pages (a dpkg
+# configuration file, for the packages installed after the essential ones).
+nodoc="printf 'path-exclude %s\\n' '/usr/share/doc/*' '/usr/share/man/*' '/usr/share/locale/*'"
 
-cat >"$root.tmp/etc/apt/sources.list" <<LIST
+if unprivileged; then
+	# Without root: mmdebstrap makes the root in a user namespace, with
+	# the user's subordinate ids (/etc/subuid) for the root's other users.
+	# Then every file is given to the root's root, which is this user
+	# outside, so in_root (--map-root-user) sees a normal root and the
+	# user can delete it like any other cache entry.
+	grep -q "^$(id -un):" /etc/subuid 2>/dev/null ||
+		die "$(id -un) has no subordinate user ids (/etc/subuid), which mmdebstrap needs: ask someone with root to run 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $(id -un)'"
+	msg "making the trixie toolchain root in $root without root, with mmdebstrap (about 8 minutes, 2.3 GB; log: $log)"
+	# As with debootstrap, the essential packages come with their docs,
+	# and the rest without.
+	# shellcheck disable=SC2016,SC2086 # $1 is the hooks'; a list of packages
+	{ mmdebstrap --mode=unshare --variant=minbase \
+		--essential-hook="$nodoc >\"\$1/etc/dpkg/dpkg.cfg.d/01-nodoc\"" \
+		--include="$(echo $PACKAGES $KERNEL_PACKAGE | tr ' ' ,)" \
+		--customize-hook="chroot \"\$1\" $versions >\"\$1/duet-versions.txt\"" \
+		"$DUET_SUITE" "$root.tmp" \
+		"deb $DUET_MIRROR $DUET_SUITE main" \
+		"deb $DUET_MIRROR $DUET_SUITE-updates main" \
+		"deb $DUET_MIRROR $DUET_SUITE-backports main" 2>&1 ||
+		echo "$?" >"$log.failed"; } | tee "$log" |
+		while IFS= read -r line; do
+			# (A shell loop: mawk buffers its input.)
+			case $line in
+			"I: running --"*) ;;
+			"I: "[a-z]*) msg "  mmdebstrap: ${line#I: }" ;;
+			esac
+		done
+	if [ -f "$log.failed" ]; then
+		rm -f "$log.failed"
+		tail -n 25 "$log" >&2
+		remove "$root.tmp"
+		die "mmdebstrap could not make the toolchain root (log: $log)"
+	fi
+	mapped chown -R -h 0:0 "$root.tmp" ||
+		die "could not give the files of $root.tmp to its root"
+else
+	command -v debootstrap >/dev/null ||
+		die "debootstrap is missing: 'apt-get install debootstrap' (make deps does it)"
+	msg "making the trixie toolchain root in $root (about 8 minutes, 2.3 GB)"
+	debootstrap --variant=minbase "$DUET_SUITE" "$root.tmp" "$DUET_MIRROR" |
+		awk '/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) / &&
+			++n % 40 == 0 { print "duet:   debootstrap: " $2 " " $3; fflush() }'
+	[ -x "$root.tmp/usr/bin/apt-get" ] || die "debootstrap failed (see the messages above)"
+
+	cat >"$root.tmp/etc/apt/sources.list" <<LIST
 deb $DUET_MIRROR $DUET_SUITE main
 deb $DUET_MIRROR $DUET_SUITE-updates main
 deb $DUET_MIRROR $DUET_SUITE-backports main
 LIST
-# The root is only a build environment: skip docs and man pages.
-cat >"$root.tmp/etc/dpkg/dpkg.cfg.d/01-nodoc" <<CFG
-path-exclude /usr/share/doc/*
-path-exclude /usr/share/man/*
-path-exclude /usr/share/locale/*
-CFG
+	eval "$nodoc" >"$root.tmp/etc/dpkg/dpkg.cfg.d/01-nodoc"
 
-# Install inside the new root, then give it its final name.
-log=/var/log/duet-apt.log
-if ! DUET_ROOT="$root.tmp" in_root "$DUET_CACHE" sh -ec "
-	export DEBIAN_FRONTEND=noninteractive
-	exec >$log 2>&1
-	apt-get -q update
-	apt-get -q -y --no-install-recommends install $PACKAGES
-	apt-get -q -y --no-install-recommends -t $DUET_SUITE-backports install $KERNEL_PACKAGE
-	apt-get clean
-	dpkg-query -W $KERNEL_PACKAGE rustc rust-src bindgen clang lld llvm busybox-static \
-		>/duet-versions.txt
-"; then
-	tail -n 25 "$root.tmp$log" >&2
-	die "installing the toolchain packages failed (log: $root.tmp$log)"
+	# Install inside the new root, then give it its final name.
+	if ! DUET_ROOT="$root.tmp" in_root "$DUET_CACHE" sh -ec "
+		export DEBIAN_FRONTEND=noninteractive
+		exec >/toolchain.log 2>&1
+		apt-get -q update
+		apt-get -q -y --no-install-recommends install $PACKAGES
+		apt-get -q -y --no-install-recommends -t $DUET_SUITE-backports install $KERNEL_PACKAGE
+		apt-get clean
+		$versions >/duet-versions.txt
+	"; then
+		tail -n 25 "$root.tmp/toolchain.log" >&2
+		die "installing the toolchain packages failed (log: $root.tmp/toolchain.log)"
+	fi
 fi
+[ -s "$root.tmp/duet-versions.txt" ] || die "the new toolchain root in $root.tmp has no duet-versions.txt: making it failed (see the messages above)"
 rm -rf "$root"
 mv "$root.tmp" "$root"
 msg "toolchain root ready:"

@@ -10,7 +10,7 @@ screens=${1:-/dev/null}
 s=duet-talk-$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-talk.XXXXXX")
 trap 'tmux kill-session -t $s 2>/dev/null; rm -rf "$tmp"' EXIT
-tmux new-session -d -s $s -x 180 -y 50 "cd '$top' && COLUMNS=180 DUET_CACHE='${DUET_CACHE:-/var/cache/duet}' DUET_REPORT='${DUET_REPORT:-}' sh scripts/talk.sh; echo TALK-DONE; sleep 60"
+tmux new-session -d -s $s -x 180 -y 50 "cd '$top' && COLUMNS=180 DUET_CACHE='${DUET_CACHE:-}' DUET_REPORT='${DUET_REPORT:-}' sh scripts/talk.sh; echo TALK-DONE; sleep 60"
 : >"$screens"
 
 # screen UNTIL [DRAWN] - wait (up to 3 minutes) until the screen shows
