@@ -34,7 +34,7 @@ if [ "$(id -u)" = 0 ]; then
 	# as_user CMD - run the shell command CMD as the user, in a clean
 	# environment, from the copy of the checkout.
 	as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin \
-		LANG=C.UTF-8 sh -c "cd '$home/duet' && $1"; }
+		LANG=C.UTF-8 sh -c "cd '$tmp/duet' && $1"; }
 	cache=$home/.cache/duet
 	# The user's cache: this lab kernel, as the user's own, and this root.
 	kdir=$(kernel_dir lab)
@@ -50,11 +50,11 @@ else
 	home=$HOME
 	cleanup() { rm -rf "$tmp"; }
 	trap cleanup EXIT
-	as_user() { sh -c "cd '$home/duet' && $1"; }
+	as_user() { sh -c "cd '$tmp/duet' && $1"; }
 	cache=${XDG_CACHE_HOME:-$HOME/.cache}/duet
 fi
-scratch_copy "$home/duet"
-chown -R "$user:" "$home/duet" 2>/dev/null
+scratch_copy "$tmp/duet"
+chown -R "$user:" "$tmp/duet" 2>/dev/null
 
 # The cache directory.
 got=$(as_user 'unset DUET_CACHE XDG_CACHE_HOME; sh scripts/cache-dir.sh')
@@ -80,8 +80,8 @@ tap $r "without qemu, make kernel stops (status $rc) with one line to run, 'sudo
 
 # make demo, with modules that differ from the cache's.
 marker=built-by-$user
-sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$home/duet/c_module/device.c"
-sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" "$home/duet/rust_module/duet_rust.rs"
+sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/duet/c_module/device.c"
+sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" "$tmp/duet/rust_module/duet_rust.rs"
 as_user 'unset DUET_CACHE; make demo' >"$tmp/demo.log" 2>&1
 rc=$?
 r=0 && [ "$rc" = 0 ] && grep -q 'rebuilding them' "$tmp/demo.log" || r=1
