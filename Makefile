@@ -5,8 +5,10 @@
 # instead of this file.)
 
 # The cache: /var/cache/duet if this user can write there, else
-# ~/.cache/duet (scripts/lib.sh decides).
-DUET_CACHE	?= $(shell sh scripts/cache-dir.sh)
+# ~/.cache/duet (scripts/lib.sh decides, once per make).
+ifeq ($(origin DUET_CACHE),undefined)
+DUET_CACHE	:= $(shell sh scripts/cache-dir.sh)
+endif
 DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg

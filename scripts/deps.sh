@@ -12,23 +12,30 @@
 . "$(dirname "$0")/lib.sh"
 
 missing=
+# need COMMAND PACKAGE - PACKAGE is missing if COMMAND is not found (each
+# package named once).
+need() {
+	command -v "$1" >/dev/null && return
+	case " $missing " in *" $2 "*) ;; *) missing="$missing $2" ;; esac
+}
 if [ "${1:-}" = check ]; then
-	command -v chromium >/dev/null || missing="$missing chromium"
-	command -v tmux >/dev/null || missing="$missing tmux"
-	command -v mmdebstrap >/dev/null || missing="$missing mmdebstrap"
-	command -v newuidmap >/dev/null || missing="$missing uidmap"
+	need chromium chromium
+	need tmux tmux
+	need mmdebstrap mmdebstrap
+	need newuidmap uidmap
 fi
-command -v qemu-system-x86_64 >/dev/null || missing="$missing qemu-system-x86"
-command -v cpio >/dev/null || missing="$missing cpio"
-{ command -v unshare && command -v flock; } >/dev/null || missing="$missing util-linux"
+need qemu-system-x86_64 qemu-system-x86
+need cpio cpio
+need unshare util-linux
+need flock util-linux
 if [ "$DUET_HOST_TOOLS" != 1 ]; then
 	if unprivileged; then
 		# The root is made with mmdebstrap --mode=unshare, which maps the
 		# user's subordinate ids with newuidmap (uidmap).
-		case $missing in *mmdebstrap*) ;; *) command -v mmdebstrap >/dev/null || missing="$missing mmdebstrap" ;; esac
-		case $missing in *uidmap*) ;; *) command -v newuidmap >/dev/null || missing="$missing uidmap" ;; esac
+		need mmdebstrap mmdebstrap
+		need newuidmap uidmap
 	else
-		command -v debootstrap >/dev/null || missing="$missing debootstrap"
+		need debootstrap debootstrap
 	fi
 	[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ||
 		missing="$missing debian-archive-keyring"
