@@ -13,7 +13,7 @@ DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg
 DUET_CPU	?= max
-export DUET_CACHE DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
+export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
 .PHONY: help deps toolchain kernel demo check run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
 
@@ -44,6 +44,8 @@ help:
 	@echo 'Settings (make VAR=value): DUET_CACHE=$(DUET_CACHE)'
 	@echo '  DUET_HOST_TOOLS=1 build with the host toolchain instead of a trixie root'
 	@echo '  DUET_ACCEL=tcg|kvm (kvm only if a probe boot works)  DUET_CPU=$(DUET_CPU)'
+	@echo '  DUET_ARCH=x86_64|arm64 the guest (default: the host'"'"'s; arm64 on an x86_64'
+	@echo '                 host runs under TCG, lab flavor only; README "arm64")'
 	@echo '  DUET_FLAVOR=lab|debug|signed  DUET_TIMEOUT=seconds per boot'
 	@echo '  DUET_STALL=seconds a guest script may print nothing before it is'
 	@echo '                 stopped as hung, with where the kernel is stuck (300; 0 = no limit)'

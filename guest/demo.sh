@@ -6,7 +6,7 @@ show() {
 	printf '\n$ %s\n' "$1"
 	sh -c "$1"
 }
-echo "duet demo on Linux $(uname -r): C module duet_c, Rust module duet_rust"
+echo "duet demo on Linux $(uname -r) ($(uname -m)): C module duet_c, Rust module duet_rust"
 show 'modprobe duet_rust'
 echo "(modprobe read modules.dep: duet_rust needs duet_c, so duet_c came first)"
 show 'lsmod'

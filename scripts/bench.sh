@@ -23,6 +23,7 @@
 # is all such a kernel has (lib/crc/x86/crc32.h); its lines are tagged
 # bytewise-*, for the report's "before and after" of the digest.
 . "$(dirname "$0")/lib.sh"
+x86_only "make bench"
 quick=
 [ "${1:-}" = --quick ] && quick=duet.quick=1
 dir=${DUET_REPORT:-$TOP/report}
@@ -46,7 +47,7 @@ esac
 	echo "# meta accel ${DUET_ACCEL:-tcg}"
 	echo "# meta cpu ${DUET_CPU:-max}"
 	echo "# meta clock $clock"
-	echo "# meta qemu $(qemu-system-x86_64 --version | head -n 1)"
+	echo "# meta qemu $("$QEMU" --version | head -n 1)"
 	echo "# meta host $(nproc) cores, $(sed -n 's/^model name.*: //p' /proc/cpuinfo | head -n 1)"
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"

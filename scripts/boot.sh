@@ -29,8 +29,8 @@ files=${2:-}
 
 flavor=${DUET_FLAVOR:-lab}
 kdir=$(kernel_dir "$flavor")
-kernel=$kdir/build/arch/x86/boot/bzImage
-[ -f "$kernel" ] || die "no $flavor kernel built yet: run 'make kernel' (or 'make demo') first"
+kernel=$kdir/build/$KIMAGE
+[ -f "$kernel" ] || die "no $DUET_ARCH $flavor kernel built yet: run 'make kernel DUET_ARCH=$DUET_ARCH' (or 'make demo') first"
 # The image made from this checkout's own sources (guest-image.sh).
 image=$kdir/initramfs-$(image_key).cpio
 [ -f "$image" ] ||
@@ -38,8 +38,8 @@ image=$kdir/initramfs-$(image_key).cpio
 # In use: guest-image.sh keeps the most recently used images, and scratch
 # copies built in between must not push out this checkout's own.
 touch "$image"
-command -v qemu-system-x86_64 >/dev/null ||
-	die "qemu-system-x86_64 is missing: 'make deps' installs it"
+command -v "$QEMU" >/dev/null ||
+	die "$QEMU is missing: 'make deps DUET_ARCH=$DUET_ARCH' installs it ($QEMU_PACKAGE)"
 
 # The run's own files go into a second cpio archive appended to the base
 # one; the kernel unpacks both. Everything lives in a temporary directory.
@@ -77,21 +77,39 @@ if [ "$accel" = kvm ] && ! sh "$TOP/scripts/probe-kvm.sh" "$kernel"; then
 	msg "KVM does not boot this kernel here; using TCG"
 	accel=tcg
 fi
-# shellcheck disable=SC2086 # $extra: a list of options
-set -- -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot $extra \
-	-kernel "$kernel" -initrd "$tmp/initrd" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# What differs between the architectures: the machine, the kernel's
+# console, the way the guest hands its exit status to QEMU (guest/
+# duet-exit.c) and the script's channel to the host (guest/init).
+# x86_64: the PC; console ttyS0; the isa-debug-exit port; the second UART
+# ttyS1. arm64: the virt machine; console ttyAMA0, its one PL011 UART;
+# semihosting from user space; a virtio console, hvc0. (Under TCG,
+# -cpu max's pointer authentication uses QEMU's cheap algorithm.)
+case $DUET_ARCH in
+x86_64)
+	machine='' console=ttyS0 channel="-serial stdio" out=''
+	exitdev="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
+	;;
+arm64)
+	machine="-M virt" console=ttyAMA0 out=duet.out=hvc0
+	channel="-device virtio-serial-device -chardev stdio,id=out -device virtconsole,chardev=out"
+	exitdev="-semihosting-config enable=on,target=native,userspace=on"
+	[ "$accel" != tcg ] || [ "$cpu" != max ] || cpu=max,pauth-impdef=on
+	;;
+esac
+# shellcheck disable=SC2086 # $machine, $extra, $exitdev: lists of options
+set -- $machine -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot $extra \
+	-kernel "$kernel" -initrd "$tmp/initrd" $exitdev
 # duet.stall: the guest script is stopped as hung when it prints nothing
 # for that many seconds (guest/init, duet-watch).
-cmdline="console=ttyS0 panic=-1 duet.stall=${DUET_STALL:-300} ${DUET_CMDLINE:-}"
+cmdline="console=$console panic=-1 duet.stall=${DUET_STALL:-300} $out ${DUET_CMDLINE:-}"
 if [ "$shell" = 1 ]; then
-	msg "booting the $flavor kernel ($accel, -cpu $cpu); Ctrl-A X quits QEMU"
-	qemu-system-x86_64 "$@" -nographic -append "$cmdline quiet duet.mode=shell" || true
+	msg "booting the $DUET_ARCH $flavor kernel ($accel, -cpu $cpu); Ctrl-A X quits QEMU"
+	"$QEMU" "$@" -nographic -append "$cmdline quiet duet.mode=shell" || true
 	exit 0
 fi
 
-# The script's output has a serial port of its own (ttyS1 -> stdout); the
-# kernel console (ttyS0) goes to a log, shown when the guest fails.
+# The script's output has a channel of its own (-> stdout); the kernel
+# console goes to a log, shown when the guest fails.
 log=${DUET_CONSOLE_LOG:-$tmp/console.log}
 # A kernel that stops or stalls before it starts /init has run none of
 # duet's code (the script loads the modules): boot once more, and say so. (The
@@ -99,10 +117,18 @@ log=${DUET_CONSOLE_LOG:-$tmp/console.log}
 # during identify_cpu(), at the start of the boot.)
 for attempt in 1 2; do
 	set +e
-	timeout -k 5 "$timeout" qemu-system-x86_64 "$@" -display none -monitor none \
-		-serial file:"$log" -serial stdio -append "$cmdline duet.mode=run" </dev/null
-	rc=$?
+	# shellcheck disable=SC2086 # $channel: a list of options
+	{
+		timeout -k 5 "$timeout" "$QEMU" "$@" -display none -monitor none \
+			-serial file:"$log" $channel -append "$cmdline duet.mode=run" </dev/null
+		echo $? >"$tmp/rc"
+	} | tee "$tmp/out"
+	rc=$(cat "$tmp/rc")
 	set -e
+	# A guest without an exit device (guest/init) powered off after
+	# saying its status: QEMU's own status is then 0.
+	said=$(sed -n 's/^duet-guest: exit status \([0-9]*\); no exit device.*/\1/p' "$tmp/out" | tail -n 1)
+	[ "$rc" != 0 ] || [ -z "$said" ] || rc=$((said << 1 | 1))
 	case $rc in 0 | 124 | 137) ;; *) break ;; esac
 	if [ "$attempt" = 2 ] || grep -q 'Run /init as init process' "$log"; then
 		break

@@ -21,6 +21,7 @@
 # sanitizer report or oops of the kernel log, the first failed check, or
 # "not caught".
 . "$(dirname "$0")/lib.sh"
+x86_only "make bugs"
 compile_only=0 langs="c rust"
 while [ $# -gt 0 ]; do
 	case $1 in

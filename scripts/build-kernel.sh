@@ -1,8 +1,9 @@
 #!/bin/sh
-# build-kernel.sh FLAVOR MODULES_KEY ABI_KEY - configure and build the
-# kernel and the duet modules; runs inside the toolchain root (or on the
-# host with host tools). MODULES_KEY is the hash of the module sources and
-# ABI_KEY that of shared_abi/ (lib.sh: sources_key), computed by prepare.sh.
+# build-kernel.sh FLAVOR MODULES_KEY ABI_KEY ARCH - configure and build the
+# kernel and the duet modules for ARCH (x86_64, arm64: lib.sh, DUET_ARCH);
+# runs inside the toolchain root (or on the host with host tools).
+# MODULES_KEY is the hash of the module sources and ABI_KEY that of
+# shared_abi/ (lib.sh: sources_key), computed by prepare.sh.
 #
 # $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
 # stage/ (modules_install), unsigned/ (signed flavor: the modules before
@@ -10,13 +11,19 @@
 # the tree is unpacked and configured once; `make` itself is incremental,
 # so a module edit rebuilds only that module.
 set -eu
-flavor=$1 modules_key=$2 abi_key=$3
+flavor=$1 modules_key=$2 abi_key=$3 arch=$4
 work=$DUET_WORK
 src=$work/src
 out=$work/build
 say() { printf '%s\n' "duet:   $*" >&2; }
 fail() { printf '%s\n' "duet: error: $*" >&2; exit 1; }
-kmake() { make -C "$src" O="$out" LLVM=1 "$@"; }
+# The same clang, lld and rustc build either architecture (LLVM=1).
+case $arch in
+x86_64) karch=x86 ;;
+arm64) karch=arm64 ;;
+*) fail "no kernel architecture for $arch" ;;
+esac
+kmake() { make -C "$src" O="$out" ARCH="$karch" LLVM=1 "$@"; }
 
 if [ ! -f "$src/Makefile" ]; then
 	set -- /usr/src/linux-source-*.tar.xz
@@ -37,18 +44,24 @@ if [ ! -f "$out/.config" ]; then
 		cat "$work/rustavailable.log" >&2
 		fail "the Rust toolchain does not meet Linux's minimums (rustc >= 1.85 with rust-src, bindgen >= 0.71.1, LLVM >= 17); without DUET_HOST_TOOLS=1 duet builds its own"
 	fi
-	say "configuring: tinyconfig + config/lab.config$([ "$flavor" = lab ] || echo " + config/$flavor.config")"
-	kmake tinyconfig >/dev/null
+	# The fragments in the order they apply (lib.sh: kernel_frags).
 	frags="$DUET_SRC/config/lab.config"
 	[ "$flavor" = lab ] || frags="$frags $DUET_SRC/config/$flavor.config"
+	[ "$arch" = x86_64 ] || frags="$frags $DUET_SRC/config/$arch.config"
+	say "configuring $arch: tinyconfig + $(echo "$frags" | sed "s|$DUET_SRC/||g; s| | + |g")"
+	kmake tinyconfig >/dev/null
 	# shellcheck disable=SC2086 # a list of paths
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" $frags >/dev/null
 	kmake olddefconfig >/dev/null
-	# Every line of the fragments must have survived Kconfig.
+	# Every line of the fragments must have survived Kconfig: of each
+	# option, the last setting (a later fragment overrides an earlier
+	# one, as in merge_config.sh); "is not set" lines are not checked.
 	# shellcheck disable=SC2086
-	missing=$(grep -h '^CONFIG_' $frags | while read -r line; do
-		grep -qxF "$line" "$out/.config" || echo "$line"
-	done)
+	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 -/p' $frags |
+		awk '{ last[$1] = $2 } END { for (o in last) if (last[o] != "-") print last[o] }' |
+		while read -r line; do
+			grep -qxF "$line" "$out/.config" || echo "$line"
+		done)
 	if [ -n "$missing" ]; then
 		mv "$out/.config" "$out/.config.rejected"
 		fail "Kconfig dropped these fragment lines (a missing dependency?): $missing"

@@ -2,6 +2,8 @@
 # check.sh - the test command (`make check`): builds what is missing, then
 # runs every suite, prints each verdict (TAP) as it comes, and ends with
 # "N passed, N failed, N skipped". Exits non-zero on any failure.
+# It tests both guests, x86_64 and then arm64, whatever DUET_ARCH says.
+DUET_ARCH=x86_64
 . "$(dirname "$0")/lib.sh"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/duet-check.XXXXXX")
@@ -14,10 +16,13 @@ verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$results"
 }
 # suite NAME COMMAND... - run COMMAND, keep its TAP lines; its exit status
-# must agree with its verdicts (a suite that dies early fails here).
+# must agree with its verdicts (a suite that dies early fails here). A
+# NAME of ARCH-SUITE (arm64-lifecycle) puts "ARCH: " before each of its
+# verdicts' descriptions.
 suite() {
 	name=$1
 	shift
+	case $name in arm64-*) tag="${name%%-*}: " ;; *) tag= ;; esac
 	printf '# suite: %s\n' "$name"
 	{
 		if "$@"; then
@@ -25,7 +30,7 @@ suite() {
 		else
 			echo $? >"$out/$name.rc"
 		fi
-	} | tee "$out/$name.log"
+	} | sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* *\(- \)\{0,1\}\)/\1$tag/" | tee "$out/$name.log"
 	rc=$(cat "$out/$name.rc")
 	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
 	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
@@ -33,16 +38,17 @@ suite() {
 	verdict $((rc != expect)) "$name: the suite's exit status agrees with its verdicts"
 }
 # boot FLAVOR CMDLINE SCRIPT - boot the FLAVOR kernel with CMDLINE added
-# and run the guest SCRIPT.
+# and run the guest SCRIPT (on $arch, x86_64 unless set).
 boot() {
-	DUET_FLAVOR=$1 DUET_CMDLINE=$2 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
+	DUET_ARCH=${arch:-x86_64} DUET_FLAVOR=$1 DUET_CMDLINE=$2 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
 		sh "$TOP/scripts/boot.sh" "$3"
 }
 
 sh "$TOP/scripts/deps.sh" check
-for flavor in lab debug signed; do
-	if ! sh "$TOP/scripts/prepare.sh" $flavor; then
-		verdict 1 "set-up of the $flavor kernel: toolchain, kernel, modules and guest image"
+# The x86_64 kernels, then the arm64 lab kernel (README, "arm64").
+for flavor in x86_64:lab x86_64:debug x86_64:signed arm64:lab; do
+	if ! DUET_ARCH=${flavor%:*} sh "$TOP/scripts/prepare.sh" "${flavor#*:}"; then
+		verdict 1 "set-up of the ${flavor%:*} ${flavor#*:} kernel: toolchain, kernel, modules and guest image"
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
@@ -57,6 +63,21 @@ suite conformance boot lab "" "$TOP/tests/conformance.sh"
 suite conformance32 boot lab "" "$TOP/tests/conformance32.sh"
 suite kunit sh "$TOP/tests/kunit.sh"
 suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
+
+# The same suites on an arm64 guest (qemu-system-aarch64 -M virt), and
+# the demo: its modules are cross-built by the same clang and rustc.
+arch=arm64
+printf '# suite: arm64-demo\n'
+rc=0
+boot lab "" "$TOP/guest/demo.sh" >"$out/arm64-demo.log" 2>&1 || rc=$?
+verdict "$(grep -q '^duet demo on Linux .* (aarch64)' "$out/arm64-demo.log" &&
+	grep -q '^duet_rust ' "$out/arm64-demo.log" && grep -q '^demo done' "$out/arm64-demo.log"; echo $((rc + $?)))" \
+	"arm64: make demo boots the arm64 kernel (aarch64), loads both modules and unloads them (status $rc)"
+[ "$rc" = 0 ] || tail -n 20 "$out/arm64-demo.log" | sed 's/^/#   /'
+suite arm64-lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
+suite arm64-conformance boot lab "" "$TOP/tests/conformance.sh"
+suite arm64-kunit env DUET_ARCH=arm64 sh "$TOP/tests/kunit.sh"
+arch=
 
 printf '# suite: report (a quick bench, the report, the page in Chromium, the cost gate)\n'
 smoke=$(kernel_dir lab)/report-smoke

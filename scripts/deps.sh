@@ -1,9 +1,11 @@
 #!/bin/sh
 # deps.sh [check] - install the few host packages duet needs from Debian;
 # the rest of the toolchain lives in the trixie root that toolchain.sh
-# makes. "check" adds what only the tests use: Chromium (the HTML report
-# in a real browser), tmux (the talk, on a real terminal), and mmdebstrap
-# and uidmap (tests/unprivileged.sh builds as a user without root).
+# makes. QEMU is the one for DUET_ARCH's guests. "check" adds what only
+# the tests use: Chromium (the HTML report in a real browser), tmux (the
+# talk, on a real terminal), mmdebstrap and uidmap (tests/unprivileged.sh
+# builds as a user without root), and QEMU for both architectures (the
+# suites run on an x86_64 and an arm64 guest).
 #
 # Run by root, it installs what is missing. Run by another user, it names
 # what is missing in one `sudo apt-get install` line and stops, before
@@ -23,8 +25,10 @@ if [ "${1:-}" = check ]; then
 	need tmux tmux
 	need mmdebstrap mmdebstrap
 	need newuidmap uidmap
+	need qemu-system-x86_64 qemu-system-x86
+	need qemu-system-aarch64 qemu-system-arm
 fi
-need qemu-system-x86_64 qemu-system-x86
+need "$QEMU" "$QEMU_PACKAGE"
 need cpio cpio
 need unshare util-linux
 need flock util-linux

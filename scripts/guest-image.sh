@@ -1,6 +1,7 @@
 #!/bin/sh
-# guest-image.sh IMAGE_KEY - build the guest's static tools and the base
-# initramfs; runs inside the toolchain root after build-kernel.sh.
+# guest-image.sh IMAGE_KEY ARCH - build the guest's static tools and the
+# base initramfs for ARCH (x86_64, arm64); runs inside the toolchain root
+# after build-kernel.sh.
 #
 # $DUET_WORK/initramfs-IMAGE_KEY.cpio holds busybox, /init, the C tools and
 # the modules under /lib/modules/<release> (with modules.dep, so modprobe
@@ -10,12 +11,29 @@
 # of each run to it.
 set -eu
 work=$DUET_WORK
-key=$1
+key=$1 arch=$2
 img=$work/initramfs
+# The guest's Debian architecture; when it is not the root's own, its C
+# tools come from clang with the cross libc (toolchain.sh) and its busybox
+# from the copy that toolchain.sh keeps under /opt/duet-guest.
+case $arch in
+x86_64) guest=amd64 gnu=x86_64-linux-gnu ;;
+arm64) guest=arm64 gnu=aarch64-linux-gnu ;;
+*) echo "duet: error: no guest for $arch" >&2; exit 1 ;;
+esac
+if [ "$guest" = "$(dpkg --print-architecture)" ]; then
+	cc=gcc busybox=/bin/busybox native=1
+else
+	cc="clang --target=$gnu -fuse-ld=lld" busybox=/opt/duet-guest/$guest/usr/bin/busybox native=0
+	if [ ! -d "/usr/$gnu/lib" ] || [ ! -x "$busybox" ]; then
+		echo "duet: error: the toolchain root has no /usr/$gnu/lib or $busybox for an $arch guest: make a new root ('make clean-cache', then 'make kernel')" >&2
+		exit 1
+	fi
+fi
 rm -rf "$img"
 mkdir -p "$img/bin" "$img/sbin" "$img/usr/bin" "$img/usr/sbin" "$img/dev" \
 	"$img/proc" "$img/sys" "$img/tmp" "$img/lib"
-cp /bin/busybox "$img/bin/busybox"
+cp "$busybox" "$img/bin/busybox"
 ln -s busybox "$img/bin/sh"
 cp "$DUET_SRC/guest/init" "$img/init"
 chmod 755 "$img/init"
@@ -23,14 +41,21 @@ chmod 755 "$img/init"
 # (the conformance suite, benchmarks), with the UAPI header and the
 # kernel's kselftest harness.
 for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
-	gcc -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
+	# shellcheck disable=SC2086 # a command and its options
+	$cc -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
 		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
 # The conformance suite once more as a 32-bit program, for the devices'
-# compat_ioctl path (the kernel has IA32 emulation; gcc-multilib).
-if [ "$(dpkg --print-architecture)" = amd64 ]; then
-	gcc -m32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
+# compat_ioctl path (the x86_64 kernel has IA32 emulation; gcc-multilib,
+# or clang with the i386 cross libc on an arm64 host).
+cc32=
+if [ "$arch" = x86_64 ]; then
+	if [ "$native" = 1 ]; then cc32="gcc -m32"; else cc32="clang --target=i686-linux-gnu -fuse-ld=lld"; fi
+fi
+if [ -n "$cc32" ]; then
+	# shellcheck disable=SC2086 # a command and its option
+	$cc32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
 		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/conformance32" "$DUET_SRC/compare/conformance.c" -lpthread
 fi
@@ -49,8 +74,9 @@ with_libs() {
 		cp -L "$lib" "$img$lib"
 	done
 }
-# Debian's strace, for lab chapter 2 (the system calls behind insmod).
-with_libs /usr/bin/strace
+# Debian's strace, for lab chapter 2 (the system calls behind insmod):
+# the root's own, so only in a guest of the root's architecture.
+[ "$native" = 0 ] || with_libs /usr/bin/strace
 # The signed flavor: the unsigned modules (outside /lib/modules, so modprobe
 # never picks them), and kmod's modinfo, which prints the signature fields
 # that busybox's modinfo leaves out (busybox --install keeps this link).

@@ -8,6 +8,7 @@
 # (still under the cache lock, so no other copy of the tree can build in
 # between). Exits non-zero if any module failed to build.
 . "$(dirname "$0")/lib.sh"
+x86_only "make lab-build"
 dirs=$(learn_steps "${1:-}")
 kdir=$(kernel_dir lab)
 [ -f "$kdir/build/vmlinux.o" ] || die "no lab kernel built yet: run 'make kernel' first"

@@ -8,6 +8,7 @@
 # One TAP line per check, for C and for Rust, and under each failed one a
 # "# fix:" line saying what to change. Exits non-zero if any check fails.
 . "$(dirname "$0")/lib.sh"
+x86_only "make lab-check"
 case ${1:-} in
 --chapter) steps='' chapters=$(lab_exercises "${2:-}") ;;
 '') steps=$(learn_steps all) chapters=$(lab_exercises all) ;;

@@ -10,6 +10,7 @@
 # toolchain root, in the source tree of that kernel (host_blocks below);
 # the chapter's expected patterns are matched against the output of both.
 . "$(dirname "$0")/lib.sh"
+x86_only "make lab"
 step=${1:?usage: lab.sh STEP | --check}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-lab.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

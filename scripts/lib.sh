@@ -7,6 +7,8 @@
 #                    (default: /var/cache/duet if this user can write there,
 #                    else $XDG_CACHE_HOME/duet, or ~/.cache/duet)
 #   DUET_HOST_TOOLS  1 = build with the host's own tools instead of the trixie root
+#   DUET_ARCH        the guest's architecture: x86_64 or arm64 (default: the
+#                    host's)
 
 set -eu
 
@@ -24,6 +26,38 @@ DUET_MIRROR=${DUET_MIRROR:-http://deb.debian.org/debian}
 
 msg() { printf '%s\n' "duet: $*" >&2; }
 die() { printf '%s\n' "duet: error: $*" >&2; exit 1; }
+
+# host_arch - this machine's architecture in duet's terms (x86_64, arm64),
+# from Debian's name for it (amd64, arm64).
+host_arch() {
+	case $(dpkg --print-architecture 2>/dev/null || uname -m) in
+	arm64 | aarch64) echo arm64 ;;
+	amd64 | x86_64) echo x86_64 ;;
+	*) dpkg --print-architecture 2>/dev/null || uname -m ;;
+	esac
+}
+# The guest's architecture, and what follows from it: the kernel's image,
+# QEMU's program and its Debian package.
+DUET_ARCH=${DUET_ARCH:-$(host_arch)}
+# shellcheck disable=SC2034 # used by the scripts that source this file
+case $DUET_ARCH in
+x86_64 | amd64)
+	DUET_ARCH=x86_64 KIMAGE=arch/x86/boot/bzImage
+	QEMU=qemu-system-x86_64 QEMU_PACKAGE=qemu-system-x86
+	;;
+arm64 | aarch64)
+	DUET_ARCH=arm64 KIMAGE=arch/arm64/boot/Image
+	QEMU=qemu-system-aarch64 QEMU_PACKAGE=qemu-system-arm
+	;;
+*) die "DUET_ARCH=$DUET_ARCH: duet's guest is x86_64 or arm64" ;;
+esac
+export DUET_ARCH
+# x86_only WHAT - stop WHAT (make bench, ...) on another guest architecture:
+# arm64 has the lab kernel and the suites of "make check" (README, "arm64").
+x86_only() {
+	[ "$DUET_ARCH" = x86_64 ] ||
+		die "$1 runs on an x86_64 guest only: run it with DUET_ARCH=x86_64 (under TCG on an arm64 host). DUET_ARCH=$DUET_ARCH has make demo, run, shell and kernel, and make check's suites (README, \"arm64\")"
+}
 
 # step N TOTAL TEXT - announce step N of TOTAL of a long job.
 step() { printf '%s\n' "duet: [$1/$2] $3" >&2; }
@@ -82,11 +116,22 @@ in_root() {
 	' sh "$_root" "$TOP" "$_dir" "$@"
 }
 
-# kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug), keyed
-# by the toolchain's versions, the config fragments and the overlay script.
+# kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for
+# DUET_ARCH, in the order they apply: lab.config, the flavor's, the
+# architecture's (x86_64 has none: lab.config is written for it).
+kernel_frags() {
+	echo "$TOP/config/lab.config"
+	[ "$1" = lab ] || echo "$TOP/config/$1.config"
+	[ "$DUET_ARCH" = x86_64 ] || echo "$TOP/config/$DUET_ARCH.config"
+}
+# kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug) for
+# DUET_ARCH, keyed by the toolchain's versions, the config fragments and
+# the overlay script. (x86_64's are named kernel-FLAVOR-KEY, the others
+# kernel-ARCH-FLAVOR-KEY.)
 kernel_dir() {
-	_frags=$TOP/config/lab.config
-	[ "$1" = lab ] || _frags="$_frags $TOP/config/$1.config"
+	_frags=$(kernel_frags "$1")
+	_name=kernel-$1
+	[ "$DUET_ARCH" = x86_64 ] || _name=kernel-$DUET_ARCH-$1
 	if [ "$DUET_HOST_TOOLS" = 1 ]; then
 		_versions=$(mktemp)
 		{ rustc --version; bindgen --version; clang --version | head -n 1; } >"$_versions"
@@ -94,7 +139,7 @@ kernel_dir() {
 		_versions=$(toolchain_dir)/duet-versions.txt
 	fi
 	# shellcheck disable=SC2086 # a list of paths
-	echo "$DUET_CACHE/kernel-$1-$(key "$_versions" $_frags "$TOP/scripts/overlay.sh")"
+	echo "$DUET_CACHE/$_name-$(key "$_versions" $_frags "$TOP/scripts/overlay.sh")"
 	[ "$DUET_HOST_TOOLS" = 1 ] && rm -f "$_versions"
 	return 0
 }

@@ -1,10 +1,13 @@
 #!/bin/sh
 # prepare.sh [FLAVOR] - everything before a boot, each step skipped when
 # its result is in the cache: host packages, toolchain root, kernel and
-# modules, guest image. FLAVOR is lab (default), debug or signed.
+# modules, guest image. FLAVOR is lab (default), debug or signed; the
+# architecture is DUET_ARCH's (lib.sh).
 . "$(dirname "$0")/lib.sh"
 flavor=${1:-${DUET_FLAVOR:-lab}}
 [ -f "$TOP/config/$flavor.config" ] || die "no kernel flavor '$flavor' (config/$flavor.config)"
+[ "$DUET_ARCH" = x86_64 ] || [ "$flavor" = lab ] ||
+	die "DUET_ARCH=$DUET_ARCH has the lab kernel only; the $flavor flavor is x86_64's (README, \"arm64\")"
 
 step 1 4 "host packages"
 sh "$TOP/scripts/deps.sh"
@@ -35,15 +38,16 @@ if [ "$DUET_HOST_TOOLS" != 1 ]; then
 	prune "root-*" "$DUET_ROOT"
 fi
 
-step 3 4 "$flavor kernel and modules"
+step 3 4 "$DUET_ARCH $flavor kernel and modules"
 kdir=$(kernel_dir "$flavor")
-prune "kernel-$flavor-*" "$kdir"
+# (kernel-lab-KEY: the x86_64 ones; kernel-arm64-lab-KEY: arm64's.)
+prune "$(basename "$kdir" | sed 's/-[0-9a-f]*$//')-*" "$kdir"
 mkdir -p "$kdir"
 # Under the lock, and named by the checkout's own sources: the modules are
 # rebuilt when the sources differ from the last build's (whatever the file
 # times say), and the image this checkout boots is the one made from them.
-root_script "$kdir" build-kernel.sh "$flavor" "$(modules_key)" "$(sources_key shared_abi)"
+root_script "$kdir" build-kernel.sh "$flavor" "$(modules_key)" "$(sources_key shared_abi)" "$DUET_ARCH"
 
 step 4 4 "guest image"
-root_script "$kdir" guest-image.sh "$(image_key)"
+root_script "$kdir" guest-image.sh "$(image_key)" "$DUET_ARCH"
 msg "ready: $kdir"

@@ -3,8 +3,14 @@
 #
 # On nested hosts a KVM guest can hang right after the BIOS, so KVM is used
 # only when a short boot prints the kernel's first line within 20 s.
-[ -w /dev/kvm ] || exit 1
-timeout -k 2 20 qemu-system-x86_64 -accel kvm -cpu host -m 256 -no-reboot \
-	-display none -monitor none -serial stdio -kernel "$1" \
-	-append "console=ttyS0 panic=-1" </dev/null 2>/dev/null |
+# (The guest's architecture: DUET_ARCH, lib.sh. KVM runs a guest of the
+# host's own only.)
+. "$(dirname "$0")/lib.sh"
+[ -w /dev/kvm ] && [ "$DUET_ARCH" = "$(host_arch)" ] || exit 1
+case $DUET_ARCH in
+x86_64) set -- "$1" -append "console=ttyS0 panic=-1" ;;
+arm64) set -- "$1" -M virt -append "console=ttyAMA0 panic=-1" ;;
+esac
+timeout -k 2 20 "$QEMU" -accel kvm -cpu host -m 256 -no-reboot \
+	-display none -monitor none -serial stdio -kernel "$@" </dev/null 2>/dev/null |
 	grep -q -m 1 'Linux version'

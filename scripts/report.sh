@@ -3,6 +3,7 @@
 # bench` (run first if there is none) and the static comparison, written
 # to $DUET_REPORT (default: report/ in the checkout).
 . "$(dirname "$0")/lib.sh"
+x86_only "make report"
 dir=${DUET_REPORT:-$TOP/report}
 [ -s "$dir/bench.txt" ] || sh "$TOP/scripts/bench.sh"
 kdir=$(kernel_dir lab)

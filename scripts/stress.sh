@@ -5,6 +5,7 @@
 # report` uses too). Exits non-zero on any finding. The guest output is
 # kept in $DUET_REPORT/stress.txt (default: report/ in the checkout).
 . "$(dirname "$0")/lib.sh"
+x86_only "make stress"
 dir=${DUET_REPORT:-$TOP/report}
 mkdir -p "$dir"
 log=$dir/stress.txt

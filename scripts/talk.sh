@@ -6,6 +6,7 @@
 # tests. Then one bug of the break-it catalogue in both languages, from
 # `make bugs`, and last the headline numbers of report/report.md, if any.
 . "$(dirname "$0")/lib.sh"
+x86_only "make talk"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-talk.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 auto=0

@@ -16,8 +16,31 @@ build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
 perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace \
 python3-markdown"
 KERNEL_PACKAGE=linux-source-7.3
-# On amd64, the i386 libc and gcc's -m32, for the 32-bit conformance suite.
-[ "$(dpkg --print-architecture)" = amd64 ] && PACKAGES="$PACKAGES gcc-multilib"
+# The guest of either architecture (DUET_ARCH) is built here: clang and
+# rustc cross-build kernels by themselves (LLVM=1), and clang the other
+# architecture's static C tools with its libc and libgcc (the cross gcc
+# packages conflict with gcc-multilib). The other architecture's busybox
+# is its busybox-static, kept (not installed: it would replace the root's
+# own) under /opt/duet-guest/FOREIGN. On amd64, also the i386 libc and
+# gcc's -m32, for the 32-bit conformance suite; on arm64 the i386 cross
+# libc does that (not tried: README, "arm64").
+case $(dpkg --print-architecture) in
+amd64)
+	FOREIGN=arm64
+	PACKAGES="$PACKAGES gcc-multilib libc6-dev-arm64-cross libgcc-14-dev-arm64-cross"
+	;;
+arm64)
+	FOREIGN=amd64
+	PACKAGES="$PACKAGES libc6-dev-amd64-cross libgcc-14-dev-amd64-cross \
+libc6-dev-i386-cross libgcc-14-dev-i386-cross"
+	;;
+*) die "duet builds on amd64 and arm64 hosts, not on $(dpkg --print-architecture)" ;;
+esac
+# (Run in the new root as its root, after the packages are in.)
+foreign_busybox="mkdir -p /opt/duet-guest/$FOREIGN && cd /tmp &&
+	apt-get -q download busybox-static:$FOREIGN &&
+	dpkg-deb -x busybox-static_*_$FOREIGN.deb /opt/duet-guest/$FOREIGN &&
+	rm busybox-static_*_$FOREIGN.deb"
 
 root=$(toolchain_dir)
 [ "$DUET_HOST_TOOLS" = 1 ] && exit 0
@@ -54,13 +77,15 @@ if unprivileged; then
 	# user can delete it like any other cache entry.
 	grep -q "^$(id -un):" /etc/subuid 2>/dev/null ||
 		die "$(id -un) has no subordinate user ids (/etc/subuid), which mmdebstrap needs: ask someone with root to run 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $(id -un)'"
-	msg "making the trixie toolchain root in $root without root, with mmdebstrap (about 8 minutes, 2.3 GB; log: $log)"
+	msg "making the trixie toolchain root in $root without root, with mmdebstrap (about 8 minutes, 2.6 GB; log: $log)"
 	# As with debootstrap, the essential packages come with their docs,
 	# and the rest without.
 	# shellcheck disable=SC2016,SC2086 # $1 is the hooks'; a list of packages
 	{ mmdebstrap --mode=unshare --variant=minbase \
+		--architectures="$(dpkg --print-architecture),$FOREIGN" \
 		--essential-hook="$nodoc >\"\$1/etc/dpkg/dpkg.cfg.d/01-nodoc\"" \
 		--include="$(echo $PACKAGES $KERNEL_PACKAGE | tr ' ' ,)" \
+		--customize-hook="chroot \"\$1\" sh -ec '$foreign_busybox'" \
 		--customize-hook="chroot \"\$1\" $versions >\"\$1/duet-versions.txt\"" \
 		"$DUET_SUITE" "$root.tmp" \
 		"deb $DUET_MIRROR $DUET_SUITE main" \
@@ -85,7 +110,7 @@ if unprivileged; then
 else
 	command -v debootstrap >/dev/null ||
 		die "debootstrap is missing: 'apt-get install debootstrap' (make deps does it)"
-	msg "making the trixie toolchain root in $root (about 8 minutes, 2.3 GB)"
+	msg "making the trixie toolchain root in $root (about 8 minutes, 2.6 GB)"
 	debootstrap --variant=minbase "$DUET_SUITE" "$root.tmp" "$DUET_MIRROR" |
 		awk '/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) / &&
 			++n % 40 == 0 { print "duet:   debootstrap: " $2 " " $3; fflush() }'
@@ -102,9 +127,11 @@ LIST
 	if ! DUET_ROOT="$root.tmp" in_root "$DUET_CACHE" sh -ec "
 		export DEBIAN_FRONTEND=noninteractive
 		exec >/toolchain.log 2>&1
+		dpkg --add-architecture $FOREIGN
 		apt-get -q update
 		apt-get -q -y --no-install-recommends install $PACKAGES
 		apt-get -q -y --no-install-recommends -t $DUET_SUITE-backports install $KERNEL_PACKAGE
+		$foreign_busybox
 		apt-get clean
 		$versions >/duet-versions.txt
 	"; then

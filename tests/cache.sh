@@ -29,7 +29,7 @@ for flavor in "$@"; do
 	sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/copy/c_module/device.c"
 	sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" \
 		"$tmp/copy/rust_module/duet_rust.rs"
-	kernel=$(kernel_dir "$flavor")/build/arch/x86/boot/bzImage
+	kernel=$(kernel_dir "$flavor")/build/$KIMAGE
 	# The kernel as this checkout needs it first: a copy with another
 	# shared_abi/ built earlier (the lab grader's solutions change it)
 	# leaves bindings that the next build of this checkout must remake.
