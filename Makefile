@@ -15,7 +15,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: help deps toolchain kernel demo check run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
+.PHONY: x86-only help deps toolchain kernel demo check run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -72,10 +72,10 @@ run: kernel
 shell: kernel
 	@sh scripts/boot.sh --shell
 
-bench: kernel
+bench: x86-only kernel
 	@sh scripts/bench.sh
 
-report: kernel
+report: x86-only kernel
 	@sh scripts/report.sh
 
 stress:
@@ -84,21 +84,26 @@ stress:
 bugs:
 	@sh scripts/bugs.sh $(ONLY)
 
-lab: kernel
+lab: x86-only kernel
 	@test -n "$(STEP)" || { echo 'usage: make lab STEP=n (see docs/lab/00-index.md)' >&2; exit 2; }
 	@sh scripts/lab.sh "$(STEP)"
 
-lab-build: kernel
+lab-build: x86-only kernel
 	@sh scripts/lab-build.sh $(STEP)
 
-lab-check: kernel
+lab-check: x86-only kernel
 	@sh scripts/lab-check.sh $(if $(CHAPTER),--chapter $(CHAPTER),$(STEP))
 
 lab-guide:
 	@sh scripts/lab-guide.sh
 
-talk: kernel
+talk: x86-only kernel
 	@sh scripts/talk.sh
+
+# The targets that only an x86_64 guest has stop here, before the set-up,
+# when DUET_ARCH is another.
+x86-only:
+	@sh scripts/x86-only.sh "make $(firstword $(MAKECMDGOALS))"
 
 clean-cache:
 	rm -rf "$(DUET_CACHE)"

@@ -58,7 +58,8 @@ if [ ! -f "$out/.config" ]; then
 	# one, as in merge_config.sh); "is not set" lines are not checked.
 	# shellcheck disable=SC2086
 	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 -/p' $frags |
-		awk '{ last[$1] = $2 } END { for (o in last) if (last[o] != "-") print last[o] }' |
+		awk '{ last[$1] = substr($0, index($0, " ") + 1) }
+			END { for (o in last) if (last[o] != "-") print last[o] }' |
 		while read -r line; do
 			grep -qxF "$line" "$out/.config" || echo "$line"
 		done)

@@ -21,12 +21,13 @@ x86_64) guest=amd64 gnu=x86_64-linux-gnu ;;
 arm64) guest=arm64 gnu=aarch64-linux-gnu ;;
 *) echo "duet: error: no guest for $arch" >&2; exit 1 ;;
 esac
-if [ "$guest" = "$(dpkg --print-architecture)" ]; then
+host=$(dpkg --print-architecture 2>/dev/null || uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
+if [ "$guest" = "$host" ]; then
 	cc=gcc busybox=/bin/busybox native=1
 else
 	cc="clang --target=$gnu -fuse-ld=lld" busybox=/opt/duet-guest/$guest/usr/bin/busybox native=0
 	if [ ! -d "/usr/$gnu/lib" ] || [ ! -x "$busybox" ]; then
-		echo "duet: error: the toolchain root has no /usr/$gnu/lib or $busybox for an $arch guest: make a new root ('make clean-cache', then 'make kernel')" >&2
+		echo "duet: error: an $arch guest's tools need /usr/$gnu/lib (libc6-dev-$guest-cross and libgcc-14-dev-$guest-cross) and $busybox (busybox-static:$guest, unpacked there), as the toolchain root has them: with DUET_HOST_TOOLS=1, install the two and unpack the third" >&2
 		exit 1
 	fi
 fi
@@ -47,12 +48,14 @@ for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
 # The conformance suite once more as a 32-bit program, for the devices'
-# compat_ioctl path (the x86_64 kernel has IA32 emulation; gcc-multilib,
-# or clang with the i386 cross libc on an arm64 host).
-cc32=
-if [ "$arch" = x86_64 ]; then
-	if [ "$native" = 1 ]; then cc32="gcc -m32"; else cc32="clang --target=i686-linux-gnu -fuse-ld=lld"; fi
-fi
+# compat_ioctl path: i386 on x86_64 (IA32 emulation; gcc-multilib, or
+# clang with the i386 cross libc on an arm64 host), armhf on arm64
+# (AArch32, CONFIG_COMPAT; clang with the armhf cross libc).
+case $arch:$native in
+x86_64:1) cc32="gcc -m32" ;;
+x86_64:0) cc32="clang --target=i686-linux-gnu -fuse-ld=lld" ;;
+arm64:*) cc32="clang --target=arm-linux-gnueabihf -fuse-ld=lld" ;;
+esac
 if [ -n "$cc32" ]; then
 	# shellcheck disable=SC2086 # a command and its option
 	$cc32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
@@ -83,8 +86,11 @@ with_libs() {
 if [ -d "$work/unsigned" ]; then
 	mkdir -p "$img/lab/unsigned"
 	cp "$work/unsigned"/*.ko "$img/lab/unsigned/"
-	with_libs /usr/bin/kmod
-	ln -s /usr/bin/kmod "$img/sbin/modinfo"
+	# (The root's own kmod: only in a guest of the root's architecture.)
+	if [ "$native" = 1 ]; then
+		with_libs /usr/bin/kmod
+		ln -s /usr/bin/kmod "$img/sbin/modinfo"
+	fi
 fi
 (cd "$img" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initramfs.tmp"
 # /dev/console, the kernel's first console, in an archive of its own

@@ -36,17 +36,20 @@ host_arch() {
 	*) dpkg --print-architecture 2>/dev/null || uname -m ;;
 	esac
 }
-# The guest's architecture, and what follows from it: the kernel's image,
-# QEMU's program and its Debian package.
-DUET_ARCH=${DUET_ARCH:-$(host_arch)}
+# The guest's architecture (an arm64 host's own, else x86_64), and what
+# follows from it: the kernel's ARCH and image, QEMU's program and its
+# Debian package.
+if [ -z "${DUET_ARCH:-}" ]; then
+	case $(host_arch) in arm64) DUET_ARCH=arm64 ;; *) DUET_ARCH=x86_64 ;; esac
+fi
 # shellcheck disable=SC2034 # used by the scripts that source this file
 case $DUET_ARCH in
 x86_64 | amd64)
-	DUET_ARCH=x86_64 KIMAGE=arch/x86/boot/bzImage
+	DUET_ARCH=x86_64 KARCH=x86 KIMAGE=arch/x86/boot/bzImage
 	QEMU=qemu-system-x86_64 QEMU_PACKAGE=qemu-system-x86
 	;;
 arm64 | aarch64)
-	DUET_ARCH=arm64 KIMAGE=arch/arm64/boot/Image
+	DUET_ARCH=arm64 KARCH=arm64 KIMAGE=arch/arm64/boot/Image
 	QEMU=qemu-system-aarch64 QEMU_PACKAGE=qemu-system-arm
 	;;
 *) die "DUET_ARCH=$DUET_ARCH: duet's guest is x86_64 or arm64" ;;
@@ -81,7 +84,9 @@ toolchain_dir() {
 
 # in_root DIR CMD... - run CMD inside the toolchain root ($DUET_ROOT if set)
 # with the checkout
-# seen at /duet and DIR (a kernel work directory in the cache) at /work.
+# seen at /duet and DIR (a kernel work directory in the cache) at /work,
+# and ARCH set for the kernel's make (DUET_ARCH's: x86 or arm64, whatever
+# the host is).
 # The mounts live in a private mount namespace, so they vanish when CMD
 # ends, whether it succeeds, fails or is interrupted. Run by a user other
 # than root, the namespace is also a user namespace, where the user is
@@ -91,7 +96,7 @@ in_root() {
 	_dir=$1
 	shift
 	if [ "$DUET_HOST_TOOLS" = 1 ]; then
-		env DUET_SRC="$TOP" DUET_WORK="$_dir" "$@"
+		env DUET_SRC="$TOP" DUET_WORK="$_dir" ARCH="$KARCH" "$@"
 		return
 	fi
 	_root=${DUET_ROOT:-$(toolchain_dir)}
@@ -102,8 +107,8 @@ in_root() {
 	unprivileged && _userns="--user --map-root-user --pid --fork"
 	# shellcheck disable=SC2016,SC2086 # expanded by the inner shell; a list
 	unshare $_userns --mount --propagation private -- sh -euc '
-		r=$1 src=$2 dir=$3
-		shift 3
+		r=$1 src=$2 dir=$3 karch=$4
+		shift 4
 		mount --rbind /dev "$r/dev"
 		mount -t proc proc "$r/proc"
 		mount --bind "$src" "$r/duet"
@@ -112,8 +117,8 @@ in_root() {
 		# (A user'"'"'s PATH may not have chroot'"'"'s directory.)
 		PATH=$PATH:/usr/sbin:/sbin exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
 			PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-			DUET_SRC=/duet DUET_WORK=/work "$@"
-	' sh "$_root" "$TOP" "$_dir" "$@"
+			DUET_SRC=/duet DUET_WORK=/work ARCH="$karch" "$@"
+	' sh "$_root" "$TOP" "$_dir" "$KARCH" "$@"
 }
 
 # kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for

@@ -16,14 +16,21 @@ build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
 perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace \
 python3-markdown"
 KERNEL_PACKAGE=linux-source-7.3
+
+root=$(toolchain_dir)
+[ "$DUET_HOST_TOOLS" = 1 ] && exit 0
+[ -s "$root/duet-versions.txt" ] && exit 0
+
 # The guest of either architecture (DUET_ARCH) is built here: clang and
 # rustc cross-build kernels by themselves (LLVM=1), and clang the other
 # architecture's static C tools with its libc and libgcc (the cross gcc
 # packages conflict with gcc-multilib). The other architecture's busybox
 # is its busybox-static, kept (not installed: it would replace the root's
-# own) under /opt/duet-guest/FOREIGN. On amd64, also the i386 libc and
-# gcc's -m32, for the 32-bit conformance suite; on arm64 the i386 cross
-# libc does that (not tried: README, "arm64").
+# own) under /opt/duet-guest/FOREIGN. The 32-bit conformance suite
+# (compat_ioctl): for x86_64 guests, i386, with gcc's -m32 on amd64 and
+# the i386 cross libc on arm64 (not tried: README, "arm64"); for arm64
+# guests, armhf, with its cross libc.
+PACKAGES="$PACKAGES libc6-dev-armhf-cross libgcc-14-dev-armhf-cross"
 case $(dpkg --print-architecture) in
 amd64)
 	FOREIGN=arm64
@@ -42,16 +49,18 @@ foreign_busybox="mkdir -p /opt/duet-guest/$FOREIGN && cd /tmp &&
 	dpkg-deb -x busybox-static_*_$FOREIGN.deb /opt/duet-guest/$FOREIGN &&
 	rm busybox-static_*_$FOREIGN.deb"
 
-root=$(toolchain_dir)
-[ "$DUET_HOST_TOOLS" = 1 ] && exit 0
-[ -s "$root/duet-versions.txt" ] && exit 0
-
+# subids FILE - the user's first range of subordinate ids in FILE
+# (/etc/subuid, /etc/subgid), as unshare wants it: START,1,COUNT. An
+# entry names the user or gives its number.
+subids() {
+	awk -F: -v u="$(id -un)" -v n="$(id -u)" '$1 == u || $1 == n { print $2 ",1," $3; exit }' "$1" 2>/dev/null
+}
 # mapped CMD... - run CMD in a user namespace that maps the user to root
 # and the user's subordinate ids after it, as mmdebstrap's own does: there
 # the files mmdebstrap made for the root's other users are theirs.
 mapped() {
-	_ids=$(awk -F: -v u="$(id -un)" '$1 == u { print $2 ",1," $3; exit }' /etc/subuid)
-	_gids=$(awk -F: -v u="$(id -un)" '$1 == u { print $2 ",1," $3; exit }' /etc/subgid)
+	_ids=$(subids /etc/subuid)
+	_gids=$(subids /etc/subgid)
 	unshare --map-user=0 --map-group=0 --map-users="$_ids" --map-groups="$_gids" "$@"
 }
 # remove DIR - delete DIR, also a root that mmdebstrap left half-made.
@@ -75,9 +84,10 @@ if unprivileged; then
 	# Then every file is given to the root's root, which is this user
 	# outside, so in_root (--map-root-user) sees a normal root and the
 	# user can delete it like any other cache entry.
-	grep -q "^$(id -un):" /etc/subuid 2>/dev/null ||
-		die "$(id -un) has no subordinate user ids (/etc/subuid), which mmdebstrap needs: ask someone with root to run 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $(id -un)'"
-	msg "making the trixie toolchain root in $root without root, with mmdebstrap (about 8 minutes, 2.6 GB; log: $log)"
+	if [ -z "$(subids /etc/subuid)" ] || [ -z "$(subids /etc/subgid)" ]; then
+		die "$(id -un) has no subordinate user and group ids (/etc/subuid, /etc/subgid), which mmdebstrap needs: ask someone with root to run 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $(id -un)'"
+	fi
+	msg "making the trixie toolchain root in $root without root, with mmdebstrap (1 to 8 minutes, by the mirror; 2.4 GB; log: $log)"
 	# As with debootstrap, the essential packages come with their docs,
 	# and the rest without.
 	# shellcheck disable=SC2016,SC2086 # $1 is the hooks'; a list of packages
@@ -110,7 +120,7 @@ if unprivileged; then
 else
 	command -v debootstrap >/dev/null ||
 		die "debootstrap is missing: 'apt-get install debootstrap' (make deps does it)"
-	msg "making the trixie toolchain root in $root (about 8 minutes, 2.6 GB)"
+	msg "making the trixie toolchain root in $root (1 to 8 minutes, by the mirror; 2.4 GB; log: $log)"
 	debootstrap --variant=minbase "$DUET_SUITE" "$root.tmp" "$DUET_MIRROR" |
 		awk '/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) / &&
 			++n % 40 == 0 { print "duet:   debootstrap: " $2 " " $3; fflush() }'
@@ -126,7 +136,7 @@ LIST
 	# Install inside the new root, then give it its final name.
 	if ! DUET_ROOT="$root.tmp" in_root "$DUET_CACHE" sh -ec "
 		export DEBIAN_FRONTEND=noninteractive
-		exec >/toolchain.log 2>&1
+		exec >/work/toolchain.log 2>&1
 		dpkg --add-architecture $FOREIGN
 		apt-get -q update
 		apt-get -q -y --no-install-recommends install $PACKAGES
@@ -135,8 +145,8 @@ LIST
 		apt-get clean
 		$versions >/duet-versions.txt
 	"; then
-		tail -n 25 "$root.tmp/toolchain.log" >&2
-		die "installing the toolchain packages failed (log: $root.tmp/toolchain.log)"
+		tail -n 25 "$log" >&2
+		die "installing the toolchain packages failed (log: $log)"
 	fi
 fi
 [ -s "$root.tmp/duet-versions.txt" ] || die "the new toolchain root in $root.tmp has no duet-versions.txt: making it failed (see the messages above)"

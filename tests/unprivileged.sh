@@ -34,7 +34,7 @@ if [ "$(id -u)" = 0 ]; then
 	# as_user CMD - run the shell command CMD as the user, in a clean
 	# environment, from the copy of the checkout.
 	as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin \
-		LANG=C.UTF-8 sh -c "cd '$tmp/duet' && $1"; }
+		LANG=C.UTF-8 DUET_ARCH="$DUET_ARCH" sh -c "cd '$tmp/duet' && $1"; }
 	cache=$home/.cache/duet
 	# The user's cache: this lab kernel, as the user's own, and this root.
 	kdir=$(kernel_dir lab)
@@ -71,12 +71,12 @@ for d in /usr/local/bin /usr/bin /bin /usr/sbin /sbin; do
 		[ -e "$tmp/bin/${f##*/}" ] || ln -s "$f" "$tmp/bin/${f##*/}"
 	done
 done
-rm -f "$tmp/bin/qemu-system-x86_64"
+rm -f "$tmp/bin/$QEMU"
 as_user "DUET_CACHE='$tmp/nocache' PATH='$tmp/bin' make -s kernel" >"$tmp/deps.log" 2>&1
 rc=$?
-line=$(grep -c '^sudo apt-get install --no-install-recommends qemu-system-x86$' "$tmp/deps.log")
+line=$(grep -c "^sudo apt-get install --no-install-recommends $QEMU_PACKAGE\$" "$tmp/deps.log")
 r=0 && [ "$rc" != 0 ] && [ "$line" = 1 ] && [ ! -e "$tmp/nocache" ] || r=1
-tap $r "without qemu, make kernel stops (status $rc) with one line to run, 'sudo apt-get install --no-install-recommends qemu-system-x86', and builds nothing" "$tmp/deps.log"
+tap $r "without qemu, make kernel stops (status $rc) with one line to run, 'sudo apt-get install --no-install-recommends $QEMU_PACKAGE', and builds nothing" "$tmp/deps.log"
 
 # make demo, with modules that differ from the cache's.
 marker=built-by-$user
