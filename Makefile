@@ -46,7 +46,7 @@ help:
 	@echo '  DUET_ACCEL=tcg|kvm (kvm only if a probe boot works)  DUET_CPU=$(DUET_CPU)'
 	@echo '  DUET_ARCH=x86_64|arm64 the guest (default: the host'"'"'s; arm64 on an x86_64'
 	@echo '                 host runs under TCG, lab flavor only; README "arm64")'
-	@echo '  DUET_FLAVOR=lab|debug|signed  DUET_TIMEOUT=seconds per boot'
+	@echo '  DUET_FLAVOR=lab|debug  DUET_TIMEOUT=seconds per boot'
 	@echo '  DUET_STALL=seconds a guest script may print nothing before it is'
 	@echo '                 stopped as hung, with where the kernel is stuck (300; 0 = no limit)'
 

@@ -6,8 +6,8 @@
 # shared_abi/ (lib.sh: sources_key), computed by prepare.sh.
 #
 # $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
-# stage/ (modules_install), unsigned/ (signed flavor: the modules before
-# signing) and build.log. Each step is skipped when done:
+# stage/ (modules_install), unsigned/ (CONFIG_MODULE_SIG: the modules
+# before signing) and build.log. Each step is skipped when done:
 # the tree is unpacked and configured once; `make` itself is incremental,
 # so a module edit rebuilds only that module.
 set -eu
@@ -130,8 +130,8 @@ steps=$(cat "$work/build-steps")
 rm -rf "$work/stage"
 kmake INSTALL_MOD_PATH="$work/stage" modules_install >/dev/null
 # --- sign ---
-# The signed flavor (CONFIG_MODULE_SIG): keep an unsigned copy of each duet
-# module for the lab, then sign the installed ones with the key the kernel
+# With CONFIG_MODULE_SIG (lab.config): keep an unsigned copy of each duet
+# module for the lab (chapter 13), then sign the installed ones with the key the kernel
 # build generated and the kernel's own sign-file, as modules_install would
 # with CONFIG_MODULE_SIG_ALL.
 rm -rf "$work/unsigned"

@@ -80,7 +80,7 @@ with_libs() {
 # Debian's strace, for lab chapter 2 (the system calls behind insmod):
 # the root's own, so only in a guest of the root's architecture.
 [ "$native" = 0 ] || with_libs /usr/bin/strace
-# The signed flavor: the unsigned modules (outside /lib/modules, so modprobe
+# With CONFIG_MODULE_SIG: the unsigned modules (outside /lib/modules, so modprobe
 # never picks them), and kmod's modinfo, which prints the signature fields
 # that busybox's modinfo leaves out (busybox --install keeps this link).
 if [ -d "$work/unsigned" ]; then

@@ -5,7 +5,7 @@
 # kernel flavor, as TAP lines (for `make check`).
 #
 # A chapter runs on the lab kernel unless its source has a line
-# "<!-- flavor NAME -->" (chapter 13, module signing: the signed kernel).
+# "<!-- flavor NAME -->" (a chapter that needs another kernel flavor).
 # Its ```sh host block, if any, runs first, on the host, inside the
 # toolchain root, in the source tree of that kernel (host_blocks below);
 # the chapter's expected patterns are matched against the output of both.

@@ -68,15 +68,24 @@ for src in "$@"; do
 		cat "$obj/Module.symvers" >>"$out/exports" 2>/dev/null || true
 		return $_rc
 	}
+		# sign KO - sign a learner's module as build-kernel.sh signs duet's
+	# (the lab kernel checks signatures without enforcing them): without
+	# a signature it would load with the E taint.
+	sign() {
+		_hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$work/build/.config")
+		[ -z "$_hash" ] || "$work/build/scripts/sign-file" "$_hash" \
+			"$work/build/certs/signing_key.pem" "$work/build/certs/signing_key.x509" "$1"
+	}
 	# All the step's modules in one make (a Rust module may need the C
 	# one's symbols); if that fails, each on its own, to say which fails.
 	# shellcheck disable=SC2046 # module names
 	if make_kos "$out/build.log" $(cut -d' ' -f2 "$out/modules"); then
-		while read -r _lang mod; do cp "$obj/$mod.ko" "$out/"; done <"$out/modules"
+		while read -r _lang mod; do cp "$obj/$mod.ko" "$out/" && sign "$out/$mod.ko"; done <"$out/modules"
 	else
 		while read -r _lang mod; do
 			if make_kos "$out/$mod.log" "$mod"; then
 				cp "$obj/$mod.ko" "$out/"
+				sign "$out/$mod.ko"
 			else
 				first_error "$out/$mod.log" >"$out/$mod.build-error"
 				[ -s "$out/$mod.build-error" ] || tail -n 5 "$out/$mod.log" >"$out/$mod.build-error"

@@ -67,18 +67,27 @@ step() { printf '%s\n' "duet: [$1/$2] $3" >&2; }
 
 # key FILE... - a short hash of the contents of the named files.
 key() { cat "$@" | sha256sum | cut -c1-16; }
+# code_of FILE... - the lines of shell scripts or config fragments that
+# decide what they make: without comment lines (a fragment's "# CONFIG_X
+# is not set" stays), blank lines and leading white space. Keys hash
+# these, so that a comment edited in toolchain.sh, overlay.sh or a
+# fragment rebuilds nothing.
+code_of() {
+	sed -e 's/^[[:space:]]*//' -e '/^# CONFIG_[A-Za-z0-9_]* is not set$/b' -e '/^#/d' -e '/^$/d' "$@"
+}
 
 # unprivileged - true when not running as root: then the toolchain root is
 # made with mmdebstrap --mode=unshare, and in_root enters it in a user
 # namespace (lib.sh, in_root).
 unprivileged() { [ "$(id -u)" != 0 ]; }
 
-# The toolchain root is keyed by the script and package list that make it.
+# The toolchain root is keyed by the code of the script that makes it
+# (its package list included), not by its comments.
 toolchain_dir() {
 	if [ "$DUET_HOST_TOOLS" = 1 ]; then
 		echo /
 	else
-		echo "$DUET_CACHE/root-$DUET_SUITE-$(key "$TOP/scripts/toolchain.sh")"
+		echo "$DUET_CACHE/root-$DUET_SUITE-$(code_of "$TOP/scripts/toolchain.sh" | key)"
 	fi
 }
 
@@ -130,8 +139,9 @@ kernel_frags() {
 	[ "$DUET_ARCH" = x86_64 ] || echo "$TOP/config/$DUET_ARCH.config"
 }
 # kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug) for
-# DUET_ARCH, keyed by the toolchain's versions, the config fragments and
-# the overlay script. (x86_64's are named kernel-FLAVOR-KEY, the others
+# DUET_ARCH, keyed by the toolchain's versions and the code of the config
+# fragments and the overlay script (code_of: their comments are not part
+# of the key). (x86_64's are named kernel-FLAVOR-KEY, the others
 # kernel-ARCH-FLAVOR-KEY.)
 kernel_dir() {
 	_frags=$(kernel_frags "$1")
@@ -144,7 +154,7 @@ kernel_dir() {
 		_versions=$(toolchain_dir)/duet-versions.txt
 	fi
 	# shellcheck disable=SC2086 # a list of paths
-	echo "$DUET_CACHE/$_name-$(key "$_versions" $_frags "$TOP/scripts/overlay.sh")"
+	echo "$DUET_CACHE/$_name-$({ cat "$_versions"; code_of $_frags "$TOP/scripts/overlay.sh"; } | key)"
 	[ "$DUET_HOST_TOOLS" = 1 ] && rm -f "$_versions"
 	return 0
 }

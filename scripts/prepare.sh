@@ -1,7 +1,7 @@
 #!/bin/sh
 # prepare.sh [FLAVOR] - everything before a boot, each step skipped when
 # its result is in the cache: host packages, toolchain root, kernel and
-# modules, guest image. FLAVOR is lab (default), debug or signed; the
+# modules, guest image. FLAVOR is lab (default) or debug; the
 # architecture is DUET_ARCH's (lib.sh).
 . "$(dirname "$0")/lib.sh"
 flavor=${1:-${DUET_FLAVOR:-lab}}
