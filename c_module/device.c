@@ -18,6 +18,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/duet_export.h>
 #include <linux/fs.h>
@@ -25,6 +26,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -40,6 +42,7 @@
 
 /* --- params --- */
 
+/* DUET_IOC_RESIZE updates it, so sysfs shows the FIFO's size now. */
 static unsigned int capacity = DUET_CAPACITY_DEFAULT;
 module_param(capacity, uint, 0444);
 MODULE_PARM_DESC(capacity, "FIFO size in bytes, 64..1048576 (default 4096)");
@@ -56,10 +59,11 @@ static bool digest = true;
 module_param(digest, bool, 0444);
 MODULE_PARM_DESC(digest, "Keep CRC32C digests of the data (default Y)");
 
+/* Rate-limited: any opener can make the calls it logs. */
 #define duet_trace(fmt, ...)						\
 	do {								\
 		if (trace)						\
-			pr_info(fmt "\n", ##__VA_ARGS__);		\
+			pr_info_ratelimited(fmt "\n", ##__VA_ARGS__);	\
 	} while (0)
 
 /* --- fifo --- */
@@ -165,26 +169,43 @@ static int duet_fifo_resize(struct duet_fifo *fifo, u32 capacity)
 /**
  * struct duet_dev - /dev/duet-c: one FIFO shared by all its open files
  * @misc:     the misc device; file->private_data points here at open
- * @lock:     the device lock
- * @readq:    readers waiting for data or for the last writer to close
- * @writeq:   writers waiting for space or for the last reader to close
+ * @lock:     the device lock: taken by open, read, write, RESET and
+ *            RESIZE, killably, and held across their copies from and to
+ *            user memory. Nothing else waits for it: release, poll,
+ *            INFO, STATS and /proc/duet read what they need without it,
+ *            so a caller stuck in a copy wedges no one.
+ * @readq:    readers (and pollers) waiting for data or for the last
+ *            writer to close
+ * @writeq:   writers (and pollers) waiting for space or for the last
+ *            reader to close
  * @fifo:     the queued bytes
+ * @used:     @fifo's bytes queued, as of the last call that changed them
+ * @capacity: @fifo's size, likewise
+ * @stats:    what DUET_IOC_STATS returns; /proc/duet reads it in place
  * @nopen:    open files
  * @nreaders: open files that can read
  * @nwriters: open files that can write
- * @stats:    what DUET_IOC_STATS returns
  * @impl:     this device's handle in the DUET registry
+ *
+ * @fifo is only touched with @lock held. @used, @capacity and @stats are
+ * written with @lock held, each field with WRITE_ONCE(), and read with
+ * READ_ONCE() without it. @nopen, @nreaders and @nwriters are atomics.
+ *
+ * Lock order: @lock, then duet_registry_lock (export.c); no path takes
+ * both today.
  */
 struct duet_dev {
 	struct miscdevice misc;
-	struct mutex lock;		/* protects all the fields below */
+	struct mutex lock;
 	wait_queue_head_t readq;
 	wait_queue_head_t writeq;
 	struct duet_fifo fifo;
-	unsigned int nopen;
-	unsigned int nreaders;
-	unsigned int nwriters;
+	u32 used;
+	u32 capacity;
 	struct duet_stats stats;
+	atomic_t nopen;
+	atomic_t nreaders;
+	atomic_t nwriters;
 	struct duet_impl *impl;
 };
 
@@ -208,35 +229,59 @@ static bool duet_nonblocking(struct kiocb *iocb)
 	return iocb->ki_filp->f_flags & O_NONBLOCK;
 }
 
+/* Publish @fifo's state for the callers that do not take the lock. */
+static void duet_publish(struct duet_dev *dev)
+{
+	WRITE_ONCE(dev->used, dev->fifo.used);
+	WRITE_ONCE(dev->capacity, dev->fifo.capacity);
+}
+
+/* Add @n to a statistic; its writers hold the device lock. */
+#define duet_count(dev, field, n)					\
+	WRITE_ONCE((dev)->stats.field, (dev)->stats.field + (n))
+
+/* Wake the waiters and pollers of @wq, if there are any. */
+static void duet_wake(wait_queue_head_t *wq)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible(wq);
+}
+
 /* --- open/release --- */
 
 static int duet_open(struct inode *inode, struct file *file)
 {
 	struct duet_dev *dev = container_of(file->private_data,
 					    struct duet_dev, misc);
-	struct duet_file *df;
+	struct duet_file *df __free(kfree) = NULL;
+	unsigned int nopen;
 
-	df = kzalloc_obj(*df);
+	/*
+	 * The VFS refuses O_DIRECT only after open returns (do_dentry_open()),
+	 * and then releases the file: refuse it here, before it is counted.
+	 */
+	if (file->f_flags & O_DIRECT)
+		return -EINVAL;
+	df = kzalloc_obj(*df, GFP_KERNEL_ACCOUNT);
 	if (!df)
 		return -ENOMEM;
 	df->dev = dev;
 
-	scoped_guard(mutex, &dev->lock) {
-		if (max_open && dev->nopen >= max_open) {
-			kfree(df);
+	scoped_cond_guard(mutex_kill, return -EINTR, &dev->lock) {
+		if (max_open && atomic_read(&dev->nopen) >= max_open)
 			return -EBUSY;
-		}
-		dev->nopen++;
+		nopen = atomic_inc_return(&dev->nopen);
 		if (file->f_mode & FMODE_READ)
-			dev->nreaders++;
+			atomic_inc(&dev->nreaders);
 		if (file->f_mode & FMODE_WRITE)
-			dev->nwriters++;
-		dev->stats.opens++;
-		duet_account(dev->impl, &dev->stats);
+			atomic_inc(&dev->nwriters);
+		duet_count(dev, opens, 1);
 	}
 	duet_get(dev->impl);
-	file->private_data = df;
-	duet_trace("open (%u open)", READ_ONCE(dev->nopen));
+	/* A FIFO has no file position: pread, pwrite and lseek get ESPIPE. */
+	stream_open(inode, file);
+	file->private_data = no_free_ptr(df);
+	duet_trace("open (%u open)", nopen);
 	return 0;
 }
 
@@ -245,16 +290,15 @@ static int duet_release(struct inode *inode, struct file *file)
 	struct duet_file *df = file->private_data;
 	struct duet_dev *dev = df->dev;
 
-	scoped_guard(mutex, &dev->lock) {
-		dev->nopen--;
-		if (file->f_mode & FMODE_READ)
-			dev->nreaders--;
-		if (file->f_mode & FMODE_WRITE)
-			dev->nwriters--;
-	}
+	/* Without the device lock: a caller stuck in a copy holds it. */
+	if (file->f_mode & FMODE_READ)
+		atomic_dec(&dev->nreaders);
+	if (file->f_mode & FMODE_WRITE)
+		atomic_dec(&dev->nwriters);
+	atomic_dec(&dev->nopen);
 	/* The last reader or writer gone changes what the waiters get. */
-	wake_up_interruptible(&dev->readq);
-	wake_up_interruptible(&dev->writeq);
+	duet_wake(&dev->readq);
+	duet_wake(&dev->writeq);
 	duet_put(dev->impl);
 	kfree(df);
 	duet_trace("release");
@@ -269,39 +313,44 @@ static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct duet_dev *dev = df->dev;
 	size_t len = iov_iter_count(to);
 	ssize_t ret;
+	u32 crc;
 
 	if (!len)
 		return 0;
-	mutex_lock(&dev->lock);
+	if (mutex_lock_killable(&dev->lock))
+		return -EINTR;
 	/* Empty: wait for data, unless no open file can write (EOF). */
-	while (!dev->fifo.used && dev->nwriters) {
+	while (!dev->fifo.used && atomic_read(&dev->nwriters)) {
 		if (duet_nonblocking(iocb)) {
 			ret = -EAGAIN;
 			goto out_unlock;
 		}
 		mutex_unlock(&dev->lock);
+		/* Data that is there beats a pending signal, as in pipe_read(). */
 		if (wait_event_interruptible(dev->readq,
-					     READ_ONCE(dev->fifo.used) ||
-					     !READ_ONCE(dev->nwriters)))
+					     READ_ONCE(dev->used) ||
+					     !atomic_read(&dev->nwriters)))
 			return -ERESTARTSYS;
-		mutex_lock(&dev->lock);
+		if (mutex_lock_killable(&dev->lock))
+			return -EINTR;
 	}
-	ret = duet_fifo_get(&dev->fifo, to, len,
-			    digest ? &dev->stats.digest_out : NULL);
+	crc = dev->stats.digest_out;
+	ret = duet_fifo_get(&dev->fifo, to, len, digest ? &crc : NULL);
 	if (!ret && dev->fifo.used) {
 		ret = -EFAULT;
 		goto out_unlock;
 	}
 	if (ret) {
-		dev->stats.reads++;
-		dev->stats.bytes_out += ret;
-		duet_account(dev->impl, &dev->stats);
+		duet_publish(dev);
+		duet_count(dev, reads, 1);
+		duet_count(dev, bytes_out, ret);
+		WRITE_ONCE(dev->stats.digest_out, crc);
 	}
 out_unlock:
 	mutex_unlock(&dev->lock);
 	if (ret > 0) {
 		atomic64_add(ret, &df->bytes_read);
-		wake_up_interruptible(&dev->writeq);
+		duet_wake(&dev->writeq);
 	}
 	duet_trace("read %zu bytes: %zd", len, ret);
 	return ret;
@@ -313,60 +362,104 @@ static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct duet_dev *dev = df->dev;
 	size_t len = iov_iter_count(from);
 	ssize_t ret;
+	u32 crc;
 
 	if (!len)
 		return 0;
-	mutex_lock(&dev->lock);
+	if (mutex_lock_killable(&dev->lock))
+		return -EINTR;
 	/* Full: wait for space, unless no open file can read (ENOSPC). */
 	while (dev->fifo.used == dev->fifo.capacity) {
 		if (duet_nonblocking(iocb)) {
 			ret = -EAGAIN;
 			goto out_unlock;
 		}
-		if (!dev->nreaders) {
+		if (!atomic_read(&dev->nreaders)) {
 			ret = -ENOSPC;
 			goto out_unlock;
 		}
 		mutex_unlock(&dev->lock);
+		/* Space that is there beats a pending signal, as in pipe_write(). */
 		if (wait_event_interruptible(dev->writeq,
-					     READ_ONCE(dev->fifo.used) <
-					     READ_ONCE(dev->fifo.capacity) ||
-					     !READ_ONCE(dev->nreaders)))
+					     READ_ONCE(dev->used) <
+					     READ_ONCE(dev->capacity) ||
+					     !atomic_read(&dev->nreaders)))
 			return -ERESTARTSYS;
-		mutex_lock(&dev->lock);
+		if (mutex_lock_killable(&dev->lock))
+			return -EINTR;
 	}
-	ret = duet_fifo_put(&dev->fifo, from, len,
-			    digest ? &dev->stats.digest_in : NULL);
+	crc = dev->stats.digest_in;
+	ret = duet_fifo_put(&dev->fifo, from, len, digest ? &crc : NULL);
 	if (!ret) {
 		ret = -EFAULT;
 		goto out_unlock;
 	}
-	dev->stats.writes++;
-	dev->stats.bytes_in += ret;
-	duet_account(dev->impl, &dev->stats);
+	duet_publish(dev);
+	duet_count(dev, writes, 1);
+	duet_count(dev, bytes_in, ret);
+	WRITE_ONCE(dev->stats.digest_in, crc);
 out_unlock:
 	mutex_unlock(&dev->lock);
 	if (ret > 0) {
 		atomic64_add(ret, &df->bytes_written);
-		wake_up_interruptible(&dev->readq);
+		duet_wake(&dev->readq);
 	}
 	duet_trace("write %zu bytes: %zd", len, ret);
 	return ret;
 }
 
+/* --- poll --- */
+
+/*
+ * Ready means that the call would not block, as for a FIFO: a file that
+ * can read is readable with bytes queued, and hung up (EPOLLHUP: read
+ * returns 0 once it is empty) with no writer left; a file that can write
+ * is writable with space free, and in error (EPOLLERR: write gets ENOSPC)
+ * when full with no reader left. Without the device lock.
+ */
+static __poll_t duet_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct duet_file *df = file->private_data;
+	struct duet_dev *dev = df->dev;
+	__poll_t mask = 0;
+	u32 used;
+
+	if (file->f_mode & FMODE_READ)
+		poll_wait(file, &dev->readq, wait);
+	if (file->f_mode & FMODE_WRITE)
+		poll_wait(file, &dev->writeq, wait);
+	used = READ_ONCE(dev->used);
+	if (file->f_mode & FMODE_READ) {
+		if (used)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!atomic_read(&dev->nwriters))
+			mask |= EPOLLHUP;
+	}
+	if (file->f_mode & FMODE_WRITE) {
+		if (used < READ_ONCE(dev->capacity))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		else if (!atomic_read(&dev->nreaders))
+			mask |= EPOLLERR;
+	}
+	return mask;
+}
+
 /* --- ioctl --- */
 
+/*
+ * INFO and STATS take no lock: they copy what was last published, field
+ * by field, to the stack, and that to user memory.
+ */
 static long duet_ioctl_info(struct duet_dev *dev, void __user *arg)
 {
 	struct duet_info info = {
 		.abi_version = DUET_ABI_VERSION,
+		.capacity = READ_ONCE(dev->capacity),
+		.used = READ_ONCE(dev->used),
 		.max_open = max_open,
 		.impl = DUET_IMPL,
 	};
 
-	guard(mutex)(&dev->lock);
-	info.capacity = dev->fifo.capacity;
-	info.used = dev->fifo.used;
 	if (copy_to_user(arg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
@@ -374,8 +467,17 @@ static long duet_ioctl_info(struct duet_dev *dev, void __user *arg)
 
 static long duet_ioctl_stats(struct duet_dev *dev, void __user *arg)
 {
-	guard(mutex)(&dev->lock);
-	if (copy_to_user(arg, &dev->stats, sizeof(dev->stats)))
+	struct duet_stats stats = {
+		.opens = READ_ONCE(dev->stats.opens),
+		.reads = READ_ONCE(dev->stats.reads),
+		.writes = READ_ONCE(dev->stats.writes),
+		.bytes_in = READ_ONCE(dev->stats.bytes_in),
+		.bytes_out = READ_ONCE(dev->stats.bytes_out),
+		.digest_in = READ_ONCE(dev->stats.digest_in),
+		.digest_out = READ_ONCE(dev->stats.digest_out),
+	};
+
+	if (copy_to_user(arg, &stats, sizeof(stats)))
 		return -EFAULT;
 	return 0;
 }
@@ -384,31 +486,43 @@ static long duet_ioctl_reset(struct duet_dev *dev)
 {
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	guard(mutex)(&dev->lock);
-	dev->fifo.head = 0;
-	dev->fifo.used = 0;
-	memset(&dev->stats, 0, sizeof(dev->stats));
-	duet_account(dev->impl, &dev->stats);
-	wake_up_interruptible(&dev->writeq);
+	scoped_cond_guard(mutex_kill, return -EINTR, &dev->lock) {
+		dev->fifo.head = 0;
+		dev->fifo.used = 0;
+		duet_publish(dev);
+		WRITE_ONCE(dev->stats.opens, 0);
+		WRITE_ONCE(dev->stats.reads, 0);
+		WRITE_ONCE(dev->stats.writes, 0);
+		WRITE_ONCE(dev->stats.bytes_in, 0);
+		WRITE_ONCE(dev->stats.bytes_out, 0);
+		WRITE_ONCE(dev->stats.digest_in, 0);
+		WRITE_ONCE(dev->stats.digest_out, 0);
+	}
+	duet_wake(&dev->writeq);
 	return 0;
 }
 
 static long duet_ioctl_resize(struct duet_dev *dev, u32 __user *arg)
 {
-	u32 capacity;
+	u32 size;
 	int ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (get_user(capacity, arg))
+	if (get_user(size, arg))
 		return -EFAULT;
-	if (capacity < DUET_CAPACITY_MIN || capacity > DUET_CAPACITY_MAX)
+	if (size < DUET_CAPACITY_MIN || size > DUET_CAPACITY_MAX)
 		return -EINVAL;
-	guard(mutex)(&dev->lock);
-	ret = duet_fifo_resize(&dev->fifo, capacity);
-	if (!ret)
-		wake_up_interruptible(&dev->writeq);
-	return ret;
+	scoped_cond_guard(mutex_kill, return -EINTR, &dev->lock) {
+		ret = duet_fifo_resize(&dev->fifo, size);
+		if (ret)
+			return ret;
+		duet_publish(dev);
+		/* The capacity param, in sysfs, shows the size now. */
+		WRITE_ONCE(capacity, size);
+	}
+	duet_wake(&dev->writeq);
+	return 0;
 }
 
 static long duet_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -457,6 +571,7 @@ static const struct file_operations duet_fops = {
 	.release	= duet_release,
 	.read_iter	= duet_read_iter,
 	.write_iter	= duet_write_iter,
+	.poll		= duet_poll,
 	.unlocked_ioctl	= duet_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= duet_show_fdinfo,
@@ -505,8 +620,9 @@ static int __init duet_init(void)
 		goto err_registry_exit;
 	}
 	dev->fifo.capacity = capacity;
+	duet_publish(dev);
 
-	dev->impl = duet_register(DUET_IMPL, THIS_MODULE);
+	dev->impl = duet_register(DUET_IMPL, THIS_MODULE, &dev->stats);
 	if (IS_ERR(dev->impl)) {
 		ret = PTR_ERR(dev->impl);
 		goto err_free_fifo;

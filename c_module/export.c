@@ -3,9 +3,10 @@
  * export.c - the symbols duet_c exports in the "DUET" namespace.
  *
  * duet_digest() is the CRC32C step both devices run on their data path.
- * The registry gives each device (C or Rust) a reference-counted handle
- * through which it accounts its statistics; /proc/duet prints one row per
- * registered device, so the two can be watched side by side:
+ * The registry gives each device (C or Rust) a reference-counted handle;
+ * /proc/duet prints one row per registered device, its statistics read
+ * in place, so the two can be watched side by side (as root: the digests
+ * of what was written are no one else's business):
  *
  *	cat /proc/duet
  *
@@ -33,19 +34,19 @@
 /**
  * struct duet_impl - one registered duet device
  * @ref:   references: the registering device's, plus one per open file
- * @node:  entry in duet_impls
+ * @node:  entry in duet_impls, protected by duet_registry_lock
  * @name:  "c" or "rust"
  * @owner: the module that registered it
- * @stats: the statistics it last accounted
- *
- * @node and @stats are protected by duet_registry_lock.
+ * @stats: the device's statistics, which it updates under its own lock
+ *         with WRITE_ONCE() (or relaxed atomic stores) and /proc/duet
+ *         reads field by field with READ_ONCE(), without that lock
  */
 struct duet_impl {
 	struct kref ref;
 	struct list_head node;
 	char name[DUET_IMPL_LEN];
 	struct module *owner;
-	struct duet_stats stats;
+	const struct duet_stats *stats;
 };
 
 static LIST_HEAD(duet_impls);
@@ -74,12 +75,16 @@ EXPORT_SYMBOL_NS_GPL(duet_digest, "DUET");
  * @name:  the device's implementation name, "c" or "rust" (truncated to
  *         DUET_IMPL_LEN - 1 characters)
  * @owner: the module of the device, shown in /proc/duet
+ * @stats: the device's statistics, which /proc/duet reads in place until
+ *         duet_unregister(): the device updates each field with a single
+ *         store (WRITE_ONCE()) and keeps them until it unregisters
  *
  * Context: Process context; takes duet_registry_lock.
  * Return: a handle holding one reference, which duet_unregister() drops,
  * or ERR_PTR(-ENOMEM).
  */
-struct duet_impl *duet_register(const char *name, struct module *owner)
+struct duet_impl *duet_register(const char *name, struct module *owner,
+				const struct duet_stats *stats)
 {
 	struct duet_impl *impl;
 
@@ -89,6 +94,7 @@ struct duet_impl *duet_register(const char *name, struct module *owner)
 	kref_init(&impl->ref);
 	strscpy(impl->name, name);
 	impl->owner = owner;
+	impl->stats = stats;
 
 	guard(mutex)(&duet_registry_lock);
 	list_add_tail(&impl->node, &duet_impls);
@@ -144,20 +150,6 @@ void duet_put(struct duet_impl *impl)
 }
 EXPORT_SYMBOL_NS_GPL(duet_put, "DUET");
 
-/**
- * duet_account() - record a device's statistics for /proc/duet
- * @impl:  the device's handle
- * @stats: its statistics now
- *
- * Context: Process context; takes duet_registry_lock.
- */
-void duet_account(struct duet_impl *impl, const struct duet_stats *stats)
-{
-	guard(mutex)(&duet_registry_lock);
-	impl->stats = *stats;
-}
-EXPORT_SYMBOL_NS_GPL(duet_account, "DUET");
-
 static int duet_proc_show(struct seq_file *m, void *v)
 {
 	struct duet_impl *impl;
@@ -167,13 +159,14 @@ static int duet_proc_show(struct seq_file *m, void *v)
 		   "bytes_out", "digest_in", "digest_out", "refs");
 	guard(mutex)(&duet_registry_lock);
 	list_for_each_entry(impl, &duet_impls, node) {
-		const struct duet_stats *s = &impl->stats;
+		const struct duet_stats *s = impl->stats;
 
 		seq_printf(m, "%-6s %-10s %8llu %8llu %8llu %12llu %12llu   %08x   %08x %4u\n",
-			   impl->name, module_name(impl->owner), s->opens,
-			   s->reads, s->writes, s->bytes_in, s->bytes_out,
-			   s->digest_in, s->digest_out,
-			   kref_read(&impl->ref));
+			   impl->name, module_name(impl->owner),
+			   READ_ONCE(s->opens), READ_ONCE(s->reads),
+			   READ_ONCE(s->writes), READ_ONCE(s->bytes_in),
+			   READ_ONCE(s->bytes_out), READ_ONCE(s->digest_in),
+			   READ_ONCE(s->digest_out), kref_read(&impl->ref));
 	}
 	return 0;
 }
@@ -186,7 +179,7 @@ static int duet_proc_show(struct seq_file *m, void *v)
  */
 int duet_registry_init(void)
 {
-	if (!proc_create_single("duet", 0444, NULL, duet_proc_show))
+	if (!proc_create_single("duet", 0400, NULL, duet_proc_show))
 		return -ENOMEM;
 	return 0;
 }
