@@ -38,10 +38,11 @@ cp "$busybox" "$img/bin/busybox"
 ln -s busybox "$img/bin/sh"
 cp "$DUET_SRC/guest/init" "$img/init"
 chmod 755 "$img/init"
-# The guest's static C tools: guest/ (duet-exit, duetctl) and compare/
-# (the conformance suite, benchmarks), with the UAPI header and the
-# kernel's kselftest harness.
-for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
+# The guest's static C tools: guest/ (duet-exit, duetctl), compare/
+# (the conformance suite, benchmarks) and tests/selftests/ (the
+# differential tester), with the UAPI header and the kernel's kselftest
+# harness.
+for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c "$DUET_SRC"/tests/selftests/*.c; do
 	# shellcheck disable=SC2086 # a command and its options
 	$cc -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
 		-I "$work/src/tools/testing/selftests" \
