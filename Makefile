@@ -15,13 +15,15 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: x86-only help deps toolchain kernel demo check run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
+.PHONY: x86-only help deps toolchain kernel demo check check-quick run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
 	@echo
 	@echo '  make demo      set everything up, boot, load both modules, show them'
 	@echo '  make check     the test suite: builds, boots, prints TAP and a summary'
+	@echo '  make check SUITE=name[,name]  only those suites (make check LIST=1 lists them)'
+	@echo '  make check-quick  the suites to run after every edit (about 3 minutes warm)'
 	@echo '  make run SCRIPT=path [FILES=dir]'
 	@echo '                 boot, copy dir in, run the script there, return its status'
 	@echo '  make shell     an interactive guest shell (Ctrl-A X quits)'
@@ -63,7 +65,10 @@ demo: kernel
 	@sh scripts/boot.sh guest/demo.sh
 
 check:
-	@sh scripts/check.sh
+	@SUITE="$(SUITE)" LIST="$(LIST)" sh scripts/check.sh
+
+check-quick:
+	@SUITE=$$(sed -n 's/^QUICK=//p' scripts/check.sh) sh scripts/check.sh
 
 run: kernel
 	@test -n "$(SCRIPT)" || { echo 'usage: make run SCRIPT=path [FILES=dir]' >&2; exit 2; }

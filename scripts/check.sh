@@ -1,42 +1,76 @@
 #!/bin/sh
-# check.sh - the test command (`make check`): builds what is missing, then
-# runs every suite, prints each verdict (TAP) as it comes, and ends with
-# "N passed, N failed, N skipped". Exits non-zero on any failure.
-# It tests both guests, x86_64 and arm64 (its suites after the x86_64
-# lab and debug kernels'), whatever DUET_ARCH says.
+# check.sh - the test command: `make check` runs every suite, `make check
+# SUITE=name[,name]` the chosen ones, `make check LIST=1` lists them, and
+# `make check-quick` the ones to run after every edit. Each suite builds
+# what it needs first (a kernel flavor is prepared once, when the first
+# suite that needs it runs), prints its TAP verdicts as they come, and
+# must exit with a status that agrees with them. The end: the time of
+# each suite, slowest first, and "N passed, N failed, N skipped"; non-zero
+# exit on any failure.
+# The suites test both guests, x86_64 and arm64 (the arm64-* suites),
+# whatever DUET_ARCH says.
 DUET_ARCH=x86_64
 . "$(dirname "$0")/lib.sh"
+
+# The suites, in the order `make check` runs them: NAME, the kernels it
+# needs (x86_64 flavors, or arm64), and what it checks.
+suites() {
+	cat <<'EOF'
+gates		lab	checkpatch, kernel-doc, rustfmt, Clippy, shellcheck, the lab's solutions
+lifecycle	lab	loading, dependencies, params and unloading of both modules
+conformance	lab	the ABI, on both devices, from a 64-bit program
+conformance32	lab	the same from a 32-bit program (compat_ioctl)
+kunit		lab	the KUnit suites of both modules, read by kunit.py
+difftest	lab	the differential tester: the same calls to both devices (bounded run)
+difftest-quick	lab	the differential tester, short run (make check-quick)
+sanitized	debug	conformance, KUnit, fuzzer, fault sweeps, churn under KASAN, lockdep, kmemleak
+difftest-debug	debug	the differential tester, short run, under the sanitizers
+arm64		arm64	make demo on the arm64 guest
+arm64-lifecycle	arm64	lifecycle on arm64
+arm64-conformance	arm64	conformance on arm64
+arm64-conformance32	arm64	conformance as an armhf (AArch32) program
+arm64-kunit	arm64	KUnit on arm64
+report		lab	a quick bench, the report in Chromium, the cost gate
+lab-guide	-	the rendered lab guide is up to date with the sources
+lab		lab	every lab chapter and exercise solution
+lab-check	lab	the hands-on lab's grader: skeletons fail, solutions pass
+bugs		lab,debug	the break-it catalogue's bounded part
+talk		lab	make talk under tmux
+hang		lab,debug	a planted deadlock fails fast and says where
+cache		lab,debug	another copy of the tree builds in between
+unprivileged	lab	make demo and conformance as a user without root
+harness		lab	make run: exit status, files, stalls
+EOF
+}
+# What make check-quick runs: about 3 minutes on a warm cache.
+QUICK=gates,lifecycle,conformance,kunit,difftest-quick
+
+if [ "${LIST:-}" = 1 ]; then
+	suites | awk -F '\t+' '{ printf "%-20s %-10s %s\n", $1, $2, $3 }'
+	echo "make check-quick runs: $QUICK"
+	exit 0
+fi
+selected=$(suites | cut -f1)
+if [ -n "${SUITE:-}" ]; then
+	selected=$(echo "$SUITE" | tr ',' '\n')
+	for s in $selected; do
+		suites | cut -f1 | grep -qx -- "$s" ||
+			die "SUITE=$SUITE: there is no suite '$s'; 'make check LIST=1' lists them"
+	done
+	# In make check's order, whatever the order given.
+	selected=$(suites | cut -f1 | grep -Fx "$selected")
+fi
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/duet-check.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
 results=$out/results
+: >"$results"
+: >"$out/times"
 
-# verdict STATUS DESCRIPTION - record one host-side verdict (0 = ok).
+# verdict STATUS DESCRIPTION - record one verdict of check.sh itself.
 verdict() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$results"
-}
-# suite NAME COMMAND... - run COMMAND, keep its TAP lines; its exit status
-# must agree with its verdicts (a suite that dies early fails here). A
-# NAME of ARCH-SUITE (arm64-lifecycle) puts "ARCH: " before each of its
-# verdicts' descriptions.
-suite() {
-	name=$1
-	shift
-	case $name in arm64-*) tag="${name%%-*}: " ;; *) tag= ;; esac
-	printf '# suite: %s\n' "$name"
-	{
-		if "$@"; then
-			echo 0 >"$out/$name.rc"
-		else
-			echo $? >"$out/$name.rc"
-		fi
-	} | sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* *\(- \)\{0,1\}\)/\1$tag/" | tee "$out/$name.log"
-	rc=$(cat "$out/$name.rc")
-	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
-	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
-	[ "$rc" != 0 ] && rc=1
-	verdict $((rc != expect)) "$name: the suite's exit status agrees with its verdicts"
 }
 # boot FLAVOR CMDLINE SCRIPT - boot the FLAVOR kernel with CMDLINE added
 # and run the guest SCRIPT (on $arch, x86_64 unless set).
@@ -44,86 +78,121 @@ boot() {
 	DUET_ARCH=${arch:-x86_64} DUET_FLAVOR=$1 DUET_CMDLINE=$2 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
 		sh "$TOP/scripts/boot.sh" "$3"
 }
+# ready KERNEL - prepare KERNEL (lab, debug: x86_64 flavors; arm64: the
+# arm64 lab kernel) once; false if its set-up failed.
+ready() {
+	[ "$1" != - ] || return 0
+	[ ! -f "$out/ready-$1" ] || return "$(cat "$out/ready-$1")"
+	start=$(date +%s)
+	case $1 in
+	arm64) DUET_ARCH=arm64 sh "$TOP/scripts/prepare.sh" lab ;;
+	*) sh "$TOP/scripts/prepare.sh" "$1" ;;
+	esac
+	rc=$?
+	[ "$rc" = 0 ] || rc=1
+	echo "$rc" >"$out/ready-$1"
+	printf '%s\tset-up of the %s kernel\n' "$(($(date +%s) - start))" "$1" >>"$out/times"
+	verdict "$rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
+	return "$rc"
+}
+
+# The suites' commands: run_NAME prints TAP and exits non-zero on a
+# failure. Each runs in a subshell of its own (suite's pipeline), so what
+# it sets (arch, the ktap.sh counters) does not outlive it.
+run_gates() { root_script "$(kernel_dir lab)" gates.sh; }
+run_lifecycle() { boot lab "" "$TOP/tests/lifecycle.sh"; }
+run_conformance() { boot lab "" "$TOP/tests/conformance.sh"; }
+run_conformance32() { boot lab "" "$TOP/tests/conformance32.sh"; }
+run_kunit() { sh "$TOP/tests/kunit.sh"; }
+run_difftest() { sh "$TOP/scripts/difftest.sh" --check lab; }
+run_difftest_quick() { sh "$TOP/scripts/difftest.sh" --quick lab; }
+run_sanitized() { boot debug "" "$TOP/tests/sanitized.sh"; }
+run_difftest_debug() { sh "$TOP/scripts/difftest.sh" --quick debug; }
+# The arm64 guest (qemu-system-aarch64 -M virt): kernel and modules
+# cross-built by the same clang and rustc (README, "arm64").
+run_arm64() {
+	. "$TOP/tests/ktap.sh"
+	ktap_plan 1
+	arch=arm64
+	boot lab "" "$TOP/guest/demo.sh" >"$out/arm64-demo.log" 2>&1
+	rc=$?
+	grep -q '^duet demo on Linux .* (aarch64)' "$out/arm64-demo.log" &&
+		grep -q '^duet_rust ' "$out/arm64-demo.log" && grep -q '^demo done' "$out/arm64-demo.log"
+	ktap_result "$(($? + rc))" \
+		"make demo boots the arm64 kernel (aarch64), loads both modules and unloads them (status $rc)" \
+		"$out/arm64-demo.log"
+	ktap_finished
+}
+run_arm64_lifecycle() { arch=arm64; boot lab "" "$TOP/tests/lifecycle.sh"; }
+run_arm64_conformance() { arch=arm64; boot lab "" "$TOP/tests/conformance.sh"; }
+run_arm64_conformance32() { arch=arm64; boot lab "" "$TOP/tests/conformance32.sh"; }
+run_arm64_kunit() { DUET_ARCH=arm64 sh "$TOP/tests/kunit.sh"; }
+# A quick bench and the report (kept for the talk suite in the cache),
+# the page in Chromium, the cost gate.
+smoke=$(kernel_dir lab)/report-smoke
+run_report() {
+	rm -rf "$smoke"
+	(
+		. "$TOP/tests/ktap.sh"
+		KTAP_PREFIX="report: "
+		ktap_plan 2
+		DUET_REPORT=$smoke sh "$TOP/scripts/bench.sh" --quick >"$out/bench.log" 2>&1 &&
+			DUET_REPORT=$smoke sh "$TOP/scripts/report.sh" >>"$out/bench.log" 2>&1
+		ktap_result $? "make bench and make report produce report.md, .html and .json" "$out/bench.log"
+		grep -q '"ratios_rust_over_c": \[$' "$smoke/report.json" && grep -q '"ratio":' "$smoke/report.json"
+		ktap_result $? "report.json has the Rust/C ratios and the raw figures"
+		ktap_finished
+	) || return 1
+	rc=0
+	sh "$TOP/tests/report-page.sh" "$smoke/report.html" || rc=1
+	sh "$TOP/tests/cost.sh" "$smoke" || rc=1
+	return "$rc"
+}
+run_lab_guide() { sh "$TOP/scripts/lab-guide.sh" --check; }
+run_lab() { sh "$TOP/scripts/lab.sh" --check; }
+run_lab_check() { sh "$TOP/tests/learn.sh"; }
+run_bugs() { mkdir -p "$smoke" && sh "$TOP/tests/bugs.sh" "$smoke"; }
+run_talk() { DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}"; }
+run_hang() { sh "$TOP/tests/hang.sh"; }
+run_cache() { sh "$TOP/tests/cache.sh"; }
+run_unprivileged() { sh "$TOP/tests/unprivileged.sh"; }
+run_harness() { sh "$TOP/tests/harness.sh"; }
+
+# suite NAME - set up the kernels NAME needs, run it, keep its TAP lines;
+# its exit status must agree with its verdicts (a suite that dies early,
+# or ends short of its plan, fails here). An arm64-* suite's verdicts get
+# "arm64: " before their descriptions.
+suite() {
+	name=$1
+	printf '# suite: %s\n' "$name"
+	for k in $(suites | awk -F '\t+' -v n="$name" '$1 == n { print $2 }' | tr ',' ' '); do
+		ready "$k" || { verdict 1 "$name: not run, the $k kernel's set-up failed"; return; }
+	done
+	case $name in arm64-*) tag="arm64: " ;; *) tag= ;; esac
+	start=$(date +%s)
+	{
+		if "run_$(echo "$name" | tr - _)"; then
+			echo 0 >"$out/$name.rc"
+		else
+			echo $? >"$out/$name.rc"
+		fi
+	} 2>&1 | sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* *\(- \)\{0,1\}\)/\1$tag/" | tee "$out/$name.log"
+	printf '%s\t%s\n' "$(($(date +%s) - start))" "$name" >>"$out/times"
+	rc=$(cat "$out/$name.rc")
+	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
+	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
+	[ "$rc" != 0 ] && rc=1
+	verdict $((rc != expect)) "$name: the suite's exit status ($rc) agrees with its verdicts"
+}
 
 sh "$TOP/scripts/deps.sh" check
-for flavor in lab debug; do
-	if ! sh "$TOP/scripts/prepare.sh" $flavor; then
-		verdict 1 "set-up of the $flavor kernel: toolchain, kernel, modules and guest image"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+began=$(date +%s)
+for s in $selected; do
+	suite "$s"
 done
-: >"$results"
 
-printf '# suite: gates\n'
-root_script "$(kernel_dir lab)" gates.sh | tee -a "$results"
-
-suite lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
-suite conformance boot lab "" "$TOP/tests/conformance.sh"
-suite conformance32 boot lab "" "$TOP/tests/conformance32.sh"
-suite kunit sh "$TOP/tests/kunit.sh"
-suite sanitized boot debug "" "$TOP/tests/sanitized.sh"
-
-# The same suites on an arm64 guest (qemu-system-aarch64 -M virt), and
-# the demo: its kernel and modules are cross-built by the same clang and
-# rustc (README, "arm64"). If the set-up fails, they are not run.
-arch=arm64
-printf '# suite: arm64 (the set-up, the demo)\n'
-if DUET_ARCH=arm64 sh "$TOP/scripts/prepare.sh" lab; then
-	verdict 0 "set-up of the arm64 lab kernel: kernel, modules and guest image"
-	rc=0
-	boot lab "" "$TOP/guest/demo.sh" >"$out/arm64-demo.log" 2>&1 || rc=$?
-	verdict "$(grep -q '^duet demo on Linux .* (aarch64)' "$out/arm64-demo.log" &&
-		grep -q '^duet_rust ' "$out/arm64-demo.log" && grep -q '^demo done' "$out/arm64-demo.log"; echo $((rc + $?)))" \
-		"arm64: make demo boots the arm64 kernel (aarch64), loads both modules and unloads them (status $rc)"
-	[ "$rc" = 0 ] || tail -n 20 "$out/arm64-demo.log" | sed 's/^/#   /'
-	suite arm64-lifecycle boot lab "" "$TOP/tests/lifecycle.sh"
-	suite arm64-conformance boot lab "" "$TOP/tests/conformance.sh"
-	suite arm64-conformance32 boot lab "" "$TOP/tests/conformance32.sh"
-	suite arm64-kunit env DUET_ARCH=arm64 sh "$TOP/tests/kunit.sh"
-else
-	verdict 1 "set-up of the arm64 lab kernel: kernel, modules and guest image (the arm64 suites are not run)"
-fi
-arch=
-
-printf '# suite: report (a quick bench, the report, the page in Chromium, the cost gate)\n'
-smoke=$(kernel_dir lab)/report-smoke
-rm -rf "$smoke"
-if DUET_REPORT=$smoke sh "$TOP/scripts/bench.sh" --quick &&
-	DUET_REPORT=$smoke sh "$TOP/scripts/report.sh"; then
-	verdict 0 "report: make bench and make report produce report.md, .html and .json"
-	sh "$TOP/tests/report-page.sh" "$smoke/report.html" | tee -a "$results"
-	verdict "$(grep -q '"ratios_rust_over_c": \[$' "$smoke/report.json" && grep -q '"ratio":' "$smoke/report.json"; echo $?)" \
-		"report: report.json has the Rust/C ratios and the raw figures"
-	sh "$TOP/tests/cost.sh" "$smoke" | tee -a "$results"
-else
-	verdict 1 "report: make bench and make report produce report.md, .html and .json"
-fi
-
-printf '# suite: lab guide\n'
-sh "$TOP/scripts/lab-guide.sh" --check | tee -a "$results"
-suite lab sh "$TOP/scripts/lab.sh" --check
-printf '# suite: lab-check (the hands-on steps: skeletons fail, reference solutions pass)\n'
-sh "$TOP/tests/learn.sh" | tee -a "$results"
-
-printf '# suite: bugs (the break-it catalogue: the Rust mutations rustc must reject, C mutations the debug kernel must catch)\n'
-sh "$TOP/tests/bugs.sh" "$smoke" | tee -a "$results"
-
-printf '# suite: talk (make talk in tmux)\n'
-DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}" | tee -a "$results"
-
-printf '# suite: hang (a planted deadlock, built in a scratch copy)\n'
-sh "$TOP/tests/hang.sh" | tee -a "$results"
-
-printf '# suite: cache (another copy of the tree builds in between)\n'
-sh "$TOP/tests/cache.sh" | tee -a "$results"
-
-printf '# suite: unprivileged (make demo and the conformance suite as a user without root)\n'
-sh "$TOP/tests/unprivileged.sh" | tee -a "$results"
-
-printf '# suite: harness\n'
-sh "$TOP/tests/harness.sh" | tee -a "$results"
-
+echo "# time of each part, slowest first (seconds; $(($(date +%s) - began)) in all):"
+sort -rn "$out/times" | sed 's/^/#   /'
 skipped=$(grep -c '^ok .*# SKIP' "$results" || true)
 passed=$(($(grep -c '^ok ' "$results" || true) - skipped))
 failed=$(grep -c '^not ok ' "$results" || true)

@@ -11,6 +11,8 @@
 #   the harness scripts      pass shellcheck
 #   the lab's solutions      checkpatch, kernel-doc and rustfmt, applied
 set -u
+. "$DUET_SRC/tests/ktap.sh"
+KTAP_PREFIX="gate: "
 src=$DUET_WORK/src
 out=$DUET_WORK/build
 log=$DUET_WORK/gate.log
@@ -25,12 +27,8 @@ c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/export.c
 gate() {
 	name=$1
 	shift
-	if "$@" >"$log" 2>&1; then
-		echo "ok - gate: $name"
-	else
-		echo "not ok - gate: $name"
-		sed 's/^/#   /' "$log" | head -n 40
-	fi
+	"$@" >"$log" 2>&1
+	ktap_result $? "$name" "$log" 40
 }
 
 # checkpatch FILE..., kerneldoc FILE... - no findings in the C FILEs.
@@ -91,6 +89,7 @@ shellcheck_all() {
 		guest/*.sh guest/duet-sanitizers bugs/check.sh learn/*/check.sh .ci/run
 }
 
+ktap_plan 6
 # shellcheck disable=SC2086 # a list of paths
 gate "checkpatch.pl --strict on the C sources" checkpatch $c_files
 # shellcheck disable=SC2086
@@ -99,3 +98,4 @@ gate "rustfmt --check on the Rust sources" rustfmtcheck
 gate "CLIPPY=1 build of duet_rust without warnings" clippy
 gate "shellcheck on the harness's scripts" shellcheck_all
 gate "the lab's reference solutions pass checkpatch, kernel-doc and rustfmt" solutions
+ktap_finished

@@ -10,20 +10,10 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/tests/ktap.sh"
 set +e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; [ -z "${3:-}" ] || sed 's/^/#   /' "$3"; fi; }
-
-# Every planted mutation must still apply to the tree as it is now: a
-# patch that no longer applies hides its case from make bugs and the lab.
-: >"$tmp/apply.log"
-for p in "$top"/bugs/*/*.patch; do
-	patch -p1 --dry-run -s -d "$top" <"$p" >/dev/null 2>&1 ||
-		echo "${p#"$top"/} no longer applies: remake it against the current sources" >>"$tmp/apply.log"
-done
-tap "$(if [ -s "$tmp/apply.log" ]; then echo 1; else echo 0; fi)" \
-	"bugs: every patch of bugs/ applies to the current sources" "$tmp/apply.log"
 
 rust='' c=''
 for d in "$top"/bugs/[0-9][0-9]-*; do
@@ -33,6 +23,18 @@ for d in "$top"/bugs/[0-9][0-9]-*; do
 	[ -z "$rust_expect" ] || rust="$rust $n"
 	[ -z "$c_expect" ] || c="$c $n"
 done
+# Four results, and one per case run.
+ktap_plan $((4 + $(echo "$rust" "$c" | wc -w)))
+
+# Every planted mutation must still apply to the tree as it is now: a
+# patch that no longer applies hides its case from make bugs and the lab.
+: >"$tmp/apply.log"
+for p in "$top"/bugs/*/*.patch; do
+	patch -p1 --dry-run -s -d "$top" <"$p" >/dev/null 2>&1 ||
+		echo "${p#"$top"/} no longer applies: remake it against the current sources" >>"$tmp/apply.log"
+done
+ktap_result "$(if [ -s "$tmp/apply.log" ]; then echo 1; else echo 0; fi)" \
+	"bugs: every patch of bugs/ applies to the current sources" "$tmp/apply.log"
 
 # The checkout's debug modules, as the cache holds them before the runs.
 kdir=$(kernel_dir debug)
@@ -51,20 +53,21 @@ expect() {
 		fi
 		got=$(awk -F '\t' -v n="$n" -v l="$1" '$1 == n && $2 == l { print $3 " " $4 ": " $5 }' "$tmp/$1/bugs.tsv" 2>/dev/null)
 		case $got in "$want: "*) ok=0 ;; *) ok=1 ;; esac
-		tap $ok "bugs $n ($title): $what (${got:-no result})"
+		ktap_result $ok "bugs $n ($title): $what (${got:-no result})"
 	done
 }
 
 # shellcheck disable=SC2086 # lists of case numbers
 DUET_BUGS_OUT=$tmp/rust sh "$top/scripts/bugs.sh" -c -l rust $rust >"$tmp/rust.log" 2>&1
-tap $? "bugs: the Rust mutations that must not compile were built (cases$rust)" "$tmp/rust.log"
+ktap_result $? "bugs: the Rust mutations that must not compile were built (cases$rust)" "$tmp/rust.log"
 expect rust "$rust"
 # shellcheck disable=SC2086
 DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -l c $c >"$tmp/c.log" 2>&1
-tap $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
+ktap_result $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
 expect c "$c"
 
 modules >"$tmp/after"
 cmp -s "$tmp/before" "$tmp/after"
-tap $? "bugs: the scratch builds left the checkout's own debug modules in the cache unchanged" "$tmp/after"
+ktap_result $? "bugs: the scratch builds left the checkout's own debug modules in the cache unchanged" "$tmp/after"
 [ -z "${1:-}" ] || cat "$tmp/rust/bugs.tsv" "$tmp/c/bugs.tsv" >"$1/bugs.tsv" 2>/dev/null
+ktap_finished

@@ -11,6 +11,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/tests/ktap.sh"
 set +e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-cache.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -18,12 +19,10 @@ marker=from-another-copy-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 cat >"$tmp/loads.sh" <<'GUEST'
 modprobe duet_rust && dmesg | grep 'registered /dev/duet-'
 GUEST
-# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
-status_of() { if "$@"; then echo 0; else echo 1; fi; }
 both() { [ "$1" = 0 ] && [ "$2" = 2 ]; }
-tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3"; fi; }
 
 [ $# -gt 0 ] || set -- lab debug
+ktap_plan $((3 * $#))
 for flavor in "$@"; do
 	scratch_copy "$tmp/copy"
 	sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/copy/c_module/device.c"
@@ -39,15 +38,18 @@ for flavor in "$@"; do
 	# The copy builds and boots its own modules (so the test can see a stale one).
 	make -s -C "$tmp/copy" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/copy.log" 2>&1
 	n=$(grep -c "registered /dev/duet-.* $marker" "$tmp/copy.log")
-	tap "$(status_of [ "$n" = 2 ])" "cache ($flavor): the changed copy loads its own two modules (saw $n)" "$tmp/copy.log"
+	[ "$n" = 2 ]
+	ktap_result $? "cache ($flavor): the changed copy loads its own two modules (saw $n)" "$tmp/copy.log"
 
 	# Then the checkout, untouched: its own modules, not the copy's newer ones.
 	make -s -C "$top" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/own.log" 2>&1
 	stale=$(grep -c "$marker" "$tmp/own.log")
 	own=$(grep -c 'registered /dev/duet-\(c\|rust\) (capacity' "$tmp/own.log")
-	tap "$(status_of both "$stale" "$own")" \
+	both "$stale" "$own"
+	ktap_result $? \
 		"cache ($flavor): the checkout's next run loads its own duet_c and duet_rust, not the copy's (stale $stale, own $own)" "$tmp/own.log"
 	after=$(stat -c %Y "$kernel" 2>/dev/null)
-	tap "$(status_of [ "${before:-none}" = "$after" ])" \
-		"cache ($flavor): only the modules were rebuilt, not the kernel" "$tmp/own.log"
+	[ "${before:-none}" = "$after" ]
+	ktap_result $? "cache ($flavor): only the modules were rebuilt, not the kernel" "$tmp/own.log"
 done
+ktap_finished

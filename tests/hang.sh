@@ -12,20 +12,22 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/tests/ktap.sh"
 set +e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-hang.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
-status_of() { if "$@"; then echo 0; else echo 1; fi; }
-tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$3"; fi; }
 limit=180
 
 [ $# -gt 0 ] || set -- lab debug
+# Five results per flavor, and lockdep's on the debug kernel.
+results=$((5 * $#))
+case " $* " in *" debug "*) results=$((results + 1)) ;; esac
+ktap_plan $results
 for flavor in "$@"; do
 	scratch_copy "$tmp/copy"
 	patch -s -p1 -d "$tmp/copy" <"$top/bugs/sleep-with-lock/c.patch" >"$tmp/build.log" 2>&1 &&
 		make -s -C "$tmp/copy" kernel DUET_FLAVOR="$flavor" >>"$tmp/build.log" 2>&1
-	tap $? "hang ($flavor): the planted deadlock builds in a scratch copy" "$tmp/build.log"
+	ktap_result $? "hang ($flavor): the planted deadlock builds in a scratch copy" "$tmp/build.log"
 
 	start=$(date +%s)
 	DUET_FLAVOR=$flavor sh "$tmp/copy/scripts/boot.sh" "$tmp/copy/tests/conformance.sh" \
@@ -33,21 +35,27 @@ for flavor in "$@"; do
 	rc=$? secs=$(($(date +%s) - start))
 	# shellcheck disable=SC2016 # a grep pattern
 	hung=$(grep -c '^not ok [0-9]* duet\.c\.[a-z_]* # hung' "$tmp/run.log")
-	tap "$(if [ "$rc" != 0 ] && [ "$hung" = 1 ]; then echo 0; else echo 1; fi)" \
+	[ "$rc" != 0 ] && [ "$hung" = 1 ]
+	ktap_result $? \
 		"hang ($flavor): the conformance suite fails on it, one test reported hung (status $rc, $hung hung)" "$tmp/run.log"
 	# (Only a verdict of hung counts: a boot that failed at once is no verdict.)
-	tap "$(if [ "$hung" = 1 ] && [ "$secs" -le "$limit" ]; then echo 0; else echo 1; fi)" \
+	[ "$hung" = 1 ] && [ "$secs" -le "$limit" ]
+	ktap_result $? \
 		"hang ($flavor): the hung verdict comes within $limit s of the boot ($secs s)" "$tmp/run.log"
 	stuck=$(sed -n 's/^#   stuck in: \(duet_[a-z_]* -> [a-z_]*\).*/\1/p' "$tmp/run.log" | sort -u | tr '\n' ' ')
-	tap "$(status_of [ -n "$stuck" ])" \
+	[ -n "$stuck" ]
+	ktap_result $? \
 		"hang ($flavor): the stack of a task blocked in duet code is shown (stuck in: ${stuck:-nothing})" "$tmp/run.log"
 	if [ "$flavor" = debug ]; then
-		tap "$(status_of grep -q '^#   \(log\|lockdep\): .*duet_read_iter+' "$tmp/run.log")" \
+		grep -q '^#   \(log\|lockdep\): .*duet_read_iter+' "$tmp/run.log"
+		ktap_result $? \
 			"hang ($flavor): lockdep's report names duet_read_iter, where the lock was taken" "$tmp/run.log"
 	fi
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/run.log")
 	last=$(grep -c '^\(not \)\{0,1\}ok [0-9]' "$tmp/run.log")
 	skipped=$(grep -c '^ok [0-9]* .* # SKIP not run: the device is wedged' "$tmp/run.log")
-	tap "$(if [ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]; then echo 0; else echo 1; fi)" \
+	[ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]
+	ktap_result $? \
 		"hang ($flavor): the suite stops there: the $skipped tests after it are reported as not run ($last of ${plan:-?} reported)" "$tmp/run.log"
 done
+ktap_finished

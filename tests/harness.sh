@@ -2,11 +2,12 @@
 # harness.sh - host test of `make run`: the guest's exit status comes back,
 # the script sees the files of FILES in its working directory, and nothing
 # is left behind. Prints TAP verdicts.
-# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
-status_of() { if "$@"; then echo 0; else echo 1; fi; }
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/ktap.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-harness.XXXXXX")
+ktap_plan 7
+KTAP_LOG=$tmp/run.log
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/files" "$tmp/scratch"
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -22,20 +23,19 @@ run() {
 		>"$tmp/run.log" 2>&1
 	echo $?
 }
-tap() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/#   /' "$tmp/run.log"; fi; }
 
 rc=$(run "$tmp/exit0.sh")
-tap "$(status_of [ "$rc" = 0 ])" "make run returns 0 when the script exits 0 (got $rc)"
+ktap_result "$(ktap_status [ "$rc" = 0 ])" "make run returns 0 when the script exits 0 (got $rc)"
 # make itself can only exit 0, 1 or 2: it fails, and says the status.
 rc=$(run "$tmp/exit3.sh")
-tap "$([ "$rc" != 0 ] && grep -q 'the script exited with status 3' "$tmp/run.log"; echo $?)" \
+ktap_result "$([ "$rc" != 0 ] && grep -q 'the script exited with status 3' "$tmp/run.log"; echo $?)" \
 	"make run fails and reports status 3 when the script exits 3 (got $rc)"
 rc=$(TMPDIR=$tmp/scratch sh "$top/scripts/boot.sh" "$tmp/exit3.sh" >"$tmp/run.log" 2>&1; echo $?)
-tap "$(status_of [ "$rc" = 3 ])" "scripts/boot.sh returns exactly 3 when the script exits 3 (got $rc)"
+ktap_result "$(ktap_status [ "$rc" = 3 ])" "scripts/boot.sh returns exactly 3 when the script exits 3 (got $rc)"
 rc=$(run "$tmp/files.sh" "$tmp/files")
-tap "$(status_of [ "$rc" = 0 ])" "the script runs in the FILES directory and sees its files (got $rc)"
+ktap_result "$(ktap_status [ "$rc" = 0 ])" "the script runs in the FILES directory and sees its files (got $rc)"
 left=$(ls -A "$tmp/scratch")
-tap "$(status_of [ -z "$left" ])" "make run leaves no temporary files behind${left:+ (left: $left)}"
+ktap_result "$(ktap_status [ -z "$left" ])" "make run leaves no temporary files behind${left:+ (left: $left)}"
 
 # A guest script that prints nothing for DUET_STALL seconds is stopped as
 # hung, with where its tasks sleep, instead of sitting out DUET_TIMEOUT.
@@ -43,7 +43,7 @@ printf 'echo started\nsleep 600\n' >"$tmp/stall.sh"
 start=$(date +%s)
 rc=$(DUET_STALL=5 run "$tmp/stall.sh")
 secs=$(($(date +%s) - start))
-tap "$([ "$rc" != 0 ] && [ "$secs" -lt 60 ] && grep -q '^not ok - the guest script: hung' "$tmp/run.log" &&
+ktap_result "$([ "$rc" != 0 ] && [ "$secs" -lt 60 ] && grep -q '^not ok - the guest script: hung' "$tmp/run.log" &&
 	grep -q '^#   sleep (pid [0-9]*, state S) sleeps in ' "$tmp/run.log"; echo $?)" \
 	"a guest script silent for DUET_STALL=5 s is stopped as hung within a minute ($secs s), saying where it sleeps"
 
@@ -54,6 +54,7 @@ tap "$([ "$rc" != 0 ] && [ "$secs" -lt 60 ] && grep -q '^not ok - the guest scri
 start=$(date +%s)
 rc=$(DUET_TIMEOUT=20 DUET_CMDLINE=rdinit=/bin/false run "$tmp/exit0.sh")
 secs=$(($(date +%s) - start))
-tap "$([ "$rc" != 0 ] && [ "$(grep -c 'stopped before starting /init' "$tmp/run.log")" = 1 ] &&
+ktap_result "$([ "$rc" != 0 ] && [ "$(grep -c 'stopped before starting /init' "$tmp/run.log")" = 1 ] &&
 	grep -q 'did not finish within 20 s' "$tmp/run.log"; echo $?)" \
 	"a kernel that stalls before /init is booted once more, said so, then reported ($secs s, got $rc)"
+ktap_finished

@@ -8,49 +8,59 @@
 # Each chapter and solution runs under duet-watch: one that prints nothing
 # for 90 s is hung, says where the kernel is stuck, and the chapters after
 # it are reported as not run.
-# status_of COMMAND... - 0 if COMMAND succeeds, else 1 (for a verdict).
-status_of() { if "$@"; then echo 0; else echo 1; fi; }
-fails=0
-verdict() {
-	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fails=$((fails + 1)); fi
+. /usr/share/duet/ktap.sh
+# results_of N - how many results chapter N reports: one per expected
+# pattern, one for the modules left, one for the exercise's solution.
+results_of() {
+	echo $(($(grep -c . "$1.expect") + 1 + $([ -s "$1.solution" ] && echo 1 || echo 0)))
+}
+plan=0
+for guest in *.guest; do
+	plan=$((plan + $(results_of "${guest%.guest}")))
+done
+ktap_plan $plan
+# skip_rest N DONE - report chapter N's results after the first DONE as
+# not run.
+skip_rest() {
+	_i=$2
+	while [ "$_i" -lt "$(results_of "$1")" ]; do
+		ktap_skip "lab $1: $(cat "$1.title")" "not run: the device is wedged ($wedged hung)"
+		_i=$((_i + 1))
+	done
 }
 wedged=
 for guest in *.guest; do
 	n=${guest%.guest}
 	if [ -n "$wedged" ]; then
-		echo "ok - lab $n: $(cat "$n.title") # SKIP not run: the device is wedged ($wedged hung)"
+		skip_rest "$n" 0
 		continue
 	fi
 	echo "# lab chapter $(cat "$n.title")"
 	dmesg -c >/dev/null
-	duet-watch -t 90 -n "lab $n: chapter $(cat "$n.title")" sh -v "$guest" 2>&1 | tee "/tmp/$n.out"
+	duet-watch -t 90 -n "lab $n: chapter $(cat "$n.title")" sh -v "$guest" >"/tmp/$n.out" 2>&1
+	sed 's/^\(\(not \)\{0,1\}ok \)/# \1/' "/tmp/$n.out"
 	if grep -q "^not ok - lab $n: .*: hung" "/tmp/$n.out"; then
 		wedged="lab $n"
-		fails=$((fails + 1))
+		ktap_result 1 "lab $n: chapter $(cat "$n.title") hung"
+		skip_rest "$n" 1
 		continue
 	fi
 	[ ! -s "$n.hostout" ] || cat "$n.hostout" >>"/tmp/$n.out"
 	while IFS= read -r pattern; do
 		[ -n "$pattern" ] || continue
 		grep -Eq -- "$pattern" "/tmp/$n.out"
-		verdict $? "lab $n: the output has /$pattern/"
+		ktap_result $? "lab $n: the output has /$pattern/"
 	done <"$n.expect"
 	left=$(grep '^duet_' /proc/modules | cut -d' ' -f1 | tr '\n' ' ')
-	verdict "$(status_of [ -z "$left" ])" "lab $n: leaves no duet module loaded${left:+ (left: $left)}"
+	ktap_result "$(ktap_status [ -z "$left" ])" "lab $n: leaves no duet module loaded${left:+ (left: $left)}"
 	modprobe -r duet_rust duet_c 2>/dev/null
 	if [ -s "$n.solution" ]; then
 		dmesg -c >/dev/null
 		duet-watch -t 90 -n "lab $n: the exercise's solution" sh "$n.solution" >"/tmp/$n.sol" 2>&1
 		rc=$?
-		if [ $rc = 124 ]; then
-			cat "/tmp/$n.sol"
-			wedged="lab $n (its solution)"
-			fails=$((fails + 1))
-			continue
-		fi
-		verdict $rc "lab $n: the exercise's solution works"
-		[ $rc = 0 ] || sed 's/^/#   /' "/tmp/$n.sol"
+		[ $rc != 124 ] || wedged="lab $n (its solution)"
+		ktap_result $rc "lab $n: the exercise's solution works" "/tmp/$n.sol"
 		modprobe -r duet_rust duet_c 2>/dev/null
 	fi
 done
-[ "$fails" = 0 ]
+ktap_finished

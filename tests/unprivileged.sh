@@ -19,8 +19,11 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/tests/ktap.sh"
 set +e
-tap() { if [ "$1" = 0 ]; then echo "ok - unprivileged: $2"; else echo "not ok - unprivileged: $2"; [ -f "${3:-}" ] && tail -n 20 "$3" | sed 's/^/#   /'; fi; }
+KTAP_PREFIX="unprivileged: "
+# Six results, and the copy of the cache when run by root.
+if [ "$(id -u)" = 0 ]; then ktap_plan 7; else ktap_plan 6; fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-unpriv.XXXXXX")
 chmod 755 "$tmp"
@@ -30,7 +33,7 @@ if [ "$(id -u)" = 0 ]; then
 	home=$tmp/home
 	cleanup() { userdel "$user" 2>/dev/null; rm -rf "$tmp"; }
 	trap cleanup EXIT
-	useradd --home-dir "$home" --create-home --shell /bin/sh "$user" || { tap 1 "a throwaway user"; exit 1; }
+	useradd --home-dir "$home" --create-home --shell /bin/sh "$user" || { ktap_result 1 "a throwaway user"; ktap_finished; }
 	# as_user CMD - run the shell command CMD as the user, in a clean
 	# environment, from the copy of the checkout.
 	as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin \
@@ -45,7 +48,7 @@ if [ "$(id -u)" = 0 ]; then
 		ln -s "$(toolchain_dir)" "$cache/" &&
 		find "$cache" -path "$ukdir/src" -prune -o -exec chown -h "$user:" {} + &&
 		find "$ukdir/src" -type d -exec chown "$user:" {} +
-	tap $? "$user's cache holds a copy of the lab kernel's work directory"
+	ktap_result $? "$user's cache holds a copy of the lab kernel's work directory"
 else
 	home=$HOME
 	cleanup() { rm -rf "$tmp"; }
@@ -59,10 +62,10 @@ chown -R "$user:" "$tmp/duet" 2>/dev/null
 # The cache directory.
 got=$(as_user 'unset DUET_CACHE XDG_CACHE_HOME; sh scripts/cache-dir.sh')
 r=0 && [ "$got" = "$home/.cache/duet" ] || r=1
-tap $r "the cache defaults to ~/.cache/duet ($got)"
+ktap_result $r "the cache defaults to ~/.cache/duet ($got)"
 got=$(as_user 'unset DUET_CACHE; XDG_CACHE_HOME=/nonexistent/xdg sh scripts/cache-dir.sh')
 r=0 && [ "$got" = /nonexistent/xdg/duet ] || r=1
-tap $r "and to \$XDG_CACHE_HOME/duet when that is set ($got)"
+ktap_result $r "and to \$XDG_CACHE_HOME/duet when that is set ($got)"
 
 # A missing host package: qemu, hidden from PATH.
 mkdir -p "$tmp/bin"
@@ -76,7 +79,7 @@ as_user "DUET_CACHE='$tmp/nocache' PATH='$tmp/bin' make -s kernel" >"$tmp/deps.l
 rc=$?
 line=$(grep -c "^sudo apt-get install --no-install-recommends $QEMU_PACKAGE\$" "$tmp/deps.log")
 r=0 && [ "$rc" != 0 ] && [ "$line" = 1 ] && [ ! -e "$tmp/nocache" ] || r=1
-tap $r "without qemu, make kernel stops (status $rc) with one line to run, 'sudo apt-get install --no-install-recommends $QEMU_PACKAGE', and builds nothing" "$tmp/deps.log"
+ktap_result $r "without qemu, make kernel stops (status $rc) with one line to run, 'sudo apt-get install --no-install-recommends $QEMU_PACKAGE', and builds nothing" "$tmp/deps.log"
 
 # make demo, with modules that differ from the cache's.
 marker=built-by-$user
@@ -85,10 +88,10 @@ sed -i "s|\"registered /dev/duet-rust |\"registered /dev/duet-rust $marker |" "$
 as_user 'unset DUET_CACHE; make demo' >"$tmp/demo.log" 2>&1
 rc=$?
 r=0 && [ "$rc" = 0 ] && grep -q 'rebuilding them' "$tmp/demo.log" || r=1
-tap $r "make demo as $user rebuilds the modules in the toolchain root, in a user namespace (status $rc)" "$tmp/demo.log"
+ktap_result $r "make demo as $user rebuilds the modules in the toolchain root, in a user namespace (status $rc)" "$tmp/demo.log"
 n=$(grep -c "registered /dev/duet-[a-z]* $marker" "$tmp/demo.log")
 r=0 && [ "$n" -ge 2 ] || r=1
-tap $r "the guest loads both modules built by $user ($n lines with its marker)" "$tmp/demo.log"
+ktap_result $r "the guest loads both modules built by $user ($n lines with its marker)" "$tmp/demo.log"
 
 # The conformance suite, on both devices.
 as_user 'unset DUET_CACHE; DUET_FLAVOR=lab sh scripts/boot.sh tests/conformance.sh' >"$tmp/conf.log" 2>&1
@@ -96,4 +99,5 @@ rc=$?
 ok=$(grep -c '^ok ' "$tmp/conf.log")
 bad=$(grep -c '^not ok ' "$tmp/conf.log")
 r=0 && [ "$rc" = 0 ] && [ "$ok" -gt 0 ] && [ "$bad" = 0 ] || r=1
-tap $r "the conformance suite as $user: $ok ok, $bad not ok (status $rc)" "$tmp/conf.log"
+ktap_result $r "the conformance suite as $user: $ok ok, $bad not ok (status $rc)" "$tmp/conf.log"
+ktap_finished
