@@ -64,6 +64,9 @@ if [ -n "$cc32" ]; then
 		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/conformance32" "$DUET_SRC/compare/conformance.c" -lpthread
 fi
+# The TAP library of the guest-side suites.
+mkdir -p "$img/usr/share/duet"
+cp "$DUET_SRC/tests/ktap.sh" "$img/usr/share/duet/"
 cp "$DUET_SRC/guest/duet-sanitizers" "$img/bin/"
 chmod 755 "$img/bin/duet-sanitizers"
 cp -a "$work/stage/lib/modules" "$img/lib/"

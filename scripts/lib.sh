@@ -169,7 +169,7 @@ sources_key() {
 }
 # What goes into the modules, and what goes into the guest image.
 MODULE_SOURCES="Kbuild Kconfig c_module rust_module shared_abi"
-IMAGE_SOURCES="$MODULE_SOURCES guest compare tests/selftests scripts/guest-image.sh"
+IMAGE_SOURCES="$MODULE_SOURCES guest compare tests/selftests tests/ktap.sh scripts/guest-image.sh"
 # shellcheck disable=SC2086 # lists of paths
 modules_key() { sources_key $MODULE_SOURCES; }
 # shellcheck disable=SC2086
