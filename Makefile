@@ -15,7 +15,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: x86-only help deps toolchain kernel demo check check-quick run shell bench report stress bugs lab lab-build lab-check lab-guide talk clean-cache
+.PHONY: x86-only help deps toolchain kernel demo check check-quick run shell bench report stress bugs lab lab-build lab-check lab-guide refresh-patches talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -38,6 +38,8 @@ help:
 	@echo '  make lab-check CHAPTER=n  grade your edits of duet_c and duet_rust for'
 	@echo '                 chapter n'"'"'s exercise (make lab-check alone: every step and chapter)'
 	@echo '  make lab-guide   re-render docs/lab/*.md from docs/lab/src and the sources'
+	@echo '  make refresh-patches  re-base the patches of bugs/, learn/ and the'
+	@echo '                 differential tester onto the sources after an edit'
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
 	@echo '  make deps      only the host packages (qemu, debootstrap or mmdebstrap, cpio)'
@@ -101,6 +103,9 @@ lab-check: x86-only kernel
 
 lab-guide:
 	@sh scripts/lab-guide.sh
+
+refresh-patches:
+	@sh scripts/refresh-patches.sh
 
 talk: x86-only kernel
 	@sh scripts/talk.sh
