@@ -16,17 +16,25 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/duet.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 
@@ -120,6 +128,38 @@ static int exited_within(pid_t pid, int ms, int *status)
 		 * which made every wait here zero long in the 32-bit build.
 		 */
 		if (poll(NULL, 0, 10) < 0)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Is @pid asleep, interruptibly (state S in /proc/PID/stat), within @ms
+ * milliseconds? For a child whose only call that can sleep is the one
+ * under test, S means it waits in it: quicker to see than "has not
+ * exited after 300 ms", and sure.
+ */
+static int sleeps_within(pid_t pid, int ms)
+{
+	char path[64], stat[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int waited = 0; waited <= ms; waited += 5) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+		char *state;
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return 0;
+		stat[n] = 0;
+		state = strrchr(stat, ')');	/* after "PID (comm)" */
+		if (state && state[1] == ' ' && state[2] == 'S')
+			return 1;
+		if (state && state[1] == ' ' && state[2] == 'Z')
+			return 0;
+		if (poll(NULL, 0, 5) < 0)
 			return 0;
 	}
 	return 0;
@@ -457,6 +497,373 @@ TEST_F(duet, signal_interrupts_a_blocked_read)
 	EXPECT_EQ(0, status);
 }
 
+/*
+ * Data that is already there beats a pending signal, as in pipe_read()
+ * and pipe_write(): a blocked reader (or writer) that is given bytes (or
+ * space) and a signal at the same moment returns what it moved, not
+ * EINTR. To make "the same moment" sure, the victim and the waker are
+ * pinned to one CPU, the waker at the higher SCHED_FIFO priority: from
+ * the victim's falling asleep to the waker's exit (after its read or
+ * write and its kill()), the victim cannot run.
+ */
+static volatile sig_atomic_t got_signal;
+
+static void note_signal(int sig)
+{
+	got_signal = 1;
+}
+
+/* Pin the caller to CPU 0 at SCHED_FIFO priority @prio. */
+static int pin_fifo(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	return sched_setaffinity(0, sizeof(cpus), &cpus) ||
+	       sched_setscheduler(0, SCHED_FIFO, &sp);
+}
+
+/* The victim's exit codes. */
+enum { RACE_MOVED = 0, RACE_EINTR = 1, RACE_OTHER = 2, RACE_NO_SIGNAL = 3, RACE_NO_PIN = 4 };
+
+static const char *race_verdict(int status)
+{
+	if (!WIFEXITED(status))
+		return "killed";
+	switch (WEXITSTATUS(status)) {
+	case RACE_MOVED: return "moved the bytes";
+	case RACE_EINTR: return "EINTR";
+	case RACE_NO_SIGNAL: return "moved the bytes, but no signal came";
+	case RACE_NO_PIN: return "could not pin itself to CPU 0 at SCHED_FIFO";
+	default: return "an unexpected result";
+	}
+}
+
+/*
+ * Fork the waker: once @victim sleeps, it reads @len bytes from @fd (if
+ * @len) or writes one byte 'x' to it, then sends @victim SIGUSR1. Exits
+ * 0 if all of that worked.
+ */
+static pid_t start_waker(pid_t victim, int fd, size_t len)
+{
+	static uint8_t buf[CAPACITY];
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (pin_fifo(2))
+		exit(4);
+	if (!sleeps_within(victim, 5000))
+		exit(5);
+	if (len ? read(fd, buf, len) != (ssize_t)len : write(fd, "x", 1) != 1)
+		exit(6);
+	exit(kill(victim, SIGUSR1) ? 7 : 0);
+}
+
+TEST_F(duet, data_beats_a_signal_for_a_blocked_reader)
+{
+	int status, waker_status;
+	pid_t pid, waker;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = note_signal };	/* no SA_RESTART */
+		int r = open(variant->path, O_RDONLY);
+		ssize_t n;
+		char c = 0;
+
+		sigaction(SIGUSR1, &sa, NULL);
+		if (r < 0 || pin_fifo(1))
+			exit(RACE_NO_PIN);
+		alarm(10);
+		n = read(r, &c, 1);
+		if (n < 0 && errno == EINTR)
+			exit(RACE_EINTR);
+		if (n != 1 || c != 'x')
+			exit(RACE_OTHER);
+		exit(got_signal ? RACE_MOVED : RACE_NO_SIGNAL);
+	}
+	waker = start_waker(pid, self->fd, 0);
+	ASSERT_LE(0, waker);
+	ASSERT_EQ(waker, waitpid(waker, &waker_status, 0));
+	EXPECT_EQ(0, waker_status) TH_LOG("the waker failed (exit %d)", WEXITSTATUS(waker_status));
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status) TH_LOG("a reader given a byte and a signal at once: %s, not 1",
+				    race_verdict(status));
+}
+
+TEST_F(duet, space_beats_a_signal_for_a_blocked_writer)
+{
+	static uint8_t buf[CAPACITY];
+	int status, waker_status;
+	pid_t pid, waker;
+
+	ASSERT_EQ(CAPACITY, write(self->fd, buf, CAPACITY));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = note_signal };	/* no SA_RESTART */
+		int w = open(variant->path, O_WRONLY);
+		ssize_t n;
+
+		sigaction(SIGUSR1, &sa, NULL);
+		if (w < 0 || pin_fifo(1))
+			exit(RACE_NO_PIN);
+		alarm(10);
+		n = write(w, "0123456789", 10);
+		if (n < 0 && errno == EINTR)
+			exit(RACE_EINTR);
+		if (n != 10)
+			exit(RACE_OTHER);
+		exit(got_signal ? RACE_MOVED : RACE_NO_SIGNAL);
+	}
+	waker = start_waker(pid, self->fd, 100);
+	ASSERT_LE(0, waker);
+	ASSERT_EQ(waker, waitpid(waker, &waker_status, 0));
+	EXPECT_EQ(0, waker_status) TH_LOG("the waker failed (exit %d)", WEXITSTATUS(waker_status));
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status) TH_LOG("a writer given space and a signal at once: %s, not 10",
+				    race_verdict(status));
+	EXPECT_EQ(CAPACITY - 100 + 10, info_of(self->fd).used);
+}
+
+/* --- poll, select and epoll --- */
+
+#define READABLE	(POLLIN | POLLRDNORM)
+#define WRITABLE	(POLLOUT | POLLWRNORM)
+
+/* What poll() says of @fd now, every bit asked for. */
+static int revents_of(int fd)
+{
+	struct pollfd p = {
+		.fd = fd,
+		.events = POLLIN | POLLRDNORM | POLLRDBAND | POLLPRI |
+			  POLLOUT | POLLWRNORM | POLLWRBAND | POLLRDHUP,
+	};
+
+	return poll(&p, 1, 0) < 0 ? -1 : p.revents;
+}
+
+/* What select() says of @fd now: 1 readable, 2 writable, 4 exception. */
+static int selected_of(int fd)
+{
+	struct timeval zero = { 0 };
+	fd_set rd, wr, ex;
+
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_ZERO(&ex);
+	FD_SET(fd, &rd);
+	FD_SET(fd, &wr);
+	FD_SET(fd, &ex);
+	if (select(fd + 1, &rd, &wr, &ex, &zero) < 0)
+		return -1;
+	return FD_ISSET(fd, &rd) | FD_ISSET(fd, &wr) << 1 | FD_ISSET(fd, &ex) << 2;
+}
+
+/*
+ * As for a FIFO: a file that can read is readable with bytes queued, and
+ * hung up (POLLHUP) with no writer left; a file that can write is
+ * writable with room, and in error (POLLERR) when full with no reader
+ * left. Each file gets the bits of its own access mode only.
+ */
+TEST_F(duet, poll_and_select_follow_the_fifo)
+{
+	static uint8_t buf[CAPACITY];
+	int r = open(variant->path, O_RDONLY | O_NONBLOCK);
+	int w = open(variant->path, O_WRONLY | O_NONBLOCK);
+
+	ASSERT_LE(0, r);
+	ASSERT_LE(0, w);
+	/* Empty, with writers: nothing to read, room to write. */
+	EXPECT_EQ(0, revents_of(r));
+	EXPECT_EQ(WRITABLE, revents_of(w));
+	EXPECT_EQ(WRITABLE, revents_of(self->fd));
+	EXPECT_EQ(0, selected_of(r));
+	EXPECT_EQ(2, selected_of(w));
+	/* One byte queued. */
+	ASSERT_EQ(1, write(w, "x", 1));
+	EXPECT_EQ(READABLE, revents_of(r));
+	EXPECT_EQ(WRITABLE, revents_of(w));
+	EXPECT_EQ(READABLE | WRITABLE, revents_of(self->fd));
+	EXPECT_EQ(1, selected_of(r));
+	EXPECT_EQ(2, selected_of(w));
+	EXPECT_EQ(3, selected_of(self->fd));
+	/* Full, with readers: no room. */
+	ASSERT_EQ(CAPACITY - 1, write(w, buf, CAPACITY - 1));
+	EXPECT_EQ(READABLE, revents_of(r));
+	EXPECT_EQ(0, revents_of(w));
+	EXPECT_EQ(READABLE, revents_of(self->fd));
+	EXPECT_EQ(0, selected_of(w));
+	/* Full, and no file can read: POLLERR (write would get ENOSPC). */
+	close(r);
+	close(self->fd);
+	self->fd = w;
+	EXPECT_EQ(POLLERR, revents_of(w));
+	/* Bytes queued, and no file can write: readable and POLLHUP. */
+	r = open(variant->path, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, r);
+	EXPECT_EQ(0, revents_of(w)) TH_LOG("a reader again: full, not an error");
+	close(w);
+	self->fd = r;
+	EXPECT_EQ(READABLE | POLLHUP, revents_of(r));
+	/* Empty, no writer: POLLHUP alone (read would return 0). */
+	ASSERT_EQ(CAPACITY, read(r, buf, CAPACITY));
+	EXPECT_EQ(POLLHUP, revents_of(r));
+	EXPECT_EQ(1, selected_of(r)) TH_LOG("select: hung up is readable");
+}
+
+/*
+ * Start a child that closes its copy of @unused (if not -1), polls @path
+ * (opened with @mode) for @events, and exits 0 if it got @expect.
+ */
+static pid_t start_poller(const char *path, int unused, int mode, short events,
+			  short expect)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct pollfd p = { .fd = open(path, mode), .events = events };
+
+		if (unused >= 0)
+			close(unused);
+		alarm(10);
+		CHILD_EXPECT(p.fd >= 0 && poll(&p, 1, 5000) == 1 && p.revents == expect);
+	}
+	return pid;
+}
+
+TEST_F(duet, poll_waiter_is_woken_by_write)
+{
+	int status;
+	pid_t pid = start_poller(variant->path, -1, O_RDONLY, POLLIN, POLLIN);
+
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(1, sleeps_within(pid, 2000)) TH_LOG("poll on an empty device did not wait");
+	ASSERT_EQ(1, write(self->fd, "x", 1));
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status);
+}
+
+TEST_F(duet, poll_waiter_is_woken_by_read)
+{
+	static uint8_t buf[CAPACITY];
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(CAPACITY, write(self->fd, buf, CAPACITY));
+	pid = start_poller(variant->path, -1, O_WRONLY, POLLOUT, POLLOUT);
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(1, sleeps_within(pid, 2000)) TH_LOG("poll on a full device did not wait");
+	ASSERT_EQ(1, read(self->fd, buf, 1));
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status);
+}
+
+TEST_F(duet, poll_waiter_gets_pollhup_when_last_writer_closes)
+{
+	int status;
+	pid_t pid;
+
+	close(self->fd);
+	self->fd = open(variant->path, O_WRONLY);	/* the only writer */
+	ASSERT_LE(0, self->fd);
+	pid = start_poller(variant->path, self->fd, O_RDONLY, POLLIN, POLLHUP);
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(1, sleeps_within(pid, 2000)) TH_LOG("poll on an empty device did not wait");
+	close(self->fd);
+	self->fd = open(variant->path, O_RDONLY);
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status);
+}
+
+/*
+ * epoll_ctl(ADD) works (without a poll file operation it is EPERM), level-
+ * and edge-triggered; an edge-triggered waiter is woken by a write from
+ * another process.
+ */
+TEST_F(duet, epoll_level_and_edge_triggered)
+{
+	int r = open(variant->path, O_RDONLY | O_NONBLOCK);
+	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	int lt = epoll_create1(0), et = epoll_create1(0), wr = epoll_create1(0);
+	static uint8_t buf[CAPACITY];
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, r);
+	ASSERT_LE(0, lt);
+	ASSERT_LE(0, et);
+	ASSERT_LE(0, wr);
+	ASSERT_EQ(0, epoll_ctl(lt, EPOLL_CTL_ADD, r, &ev)) TH_LOG("epoll_ctl ADD: %s", strerror(errno));
+	ev.events = EPOLLIN | EPOLLET;
+	ASSERT_EQ(0, epoll_ctl(et, EPOLL_CTL_ADD, r, &ev));
+	ev.events = EPOLLOUT;
+	ASSERT_EQ(0, epoll_ctl(wr, EPOLL_CTL_ADD, self->fd, &ev));
+	EXPECT_EQ(0, epoll_wait(lt, out, 4, 0));
+	EXPECT_EQ(0, epoll_wait(et, out, 4, 0));
+	EXPECT_EQ(1, epoll_wait(wr, out, 4, 0));
+	EXPECT_EQ(EPOLLOUT, out[0].events);
+
+	/* An edge-triggered waiter in another process, woken by a write. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		alarm(10);
+		CHILD_EXPECT(epoll_wait(et, out, 4, 5000) == 1 && out[0].events == EPOLLIN);
+	}
+	EXPECT_EQ(1, sleeps_within(pid, 2000)) TH_LOG("epoll_wait on an empty device did not wait");
+	ASSERT_EQ(1, write(self->fd, "x", 1));
+	ASSERT_EQ(1, exited_within(pid, 5000, &status));
+	EXPECT_EQ(0, status);
+
+	/* Level-triggered: reported as long as bytes are queued. */
+	EXPECT_EQ(1, epoll_wait(lt, out, 4, 0));
+	EXPECT_EQ(EPOLLIN, out[0].events);
+	EXPECT_EQ(1, epoll_wait(lt, out, 4, 0));
+	/* Edge-triggered: once per write (the child took this one). */
+	EXPECT_EQ(0, epoll_wait(et, out, 4, 0));
+	ASSERT_EQ(1, write(self->fd, "y", 1));
+	EXPECT_EQ(1, epoll_wait(et, out, 4, 0));
+	EXPECT_EQ(0, epoll_wait(et, out, 4, 0));
+	/* Full: no room; a read makes some. */
+	ASSERT_EQ(CAPACITY - 2, write(self->fd, buf, CAPACITY - 2));
+	EXPECT_EQ(0, epoll_wait(wr, out, 4, 0));
+	ASSERT_EQ(2, read(r, buf, 2));
+	EXPECT_EQ(1, epoll_wait(wr, out, 4, 0));
+	close(wr);
+	close(et);
+	close(lt);
+	close(r);
+}
+
+/* --- a stream: no file position --- */
+
+TEST_F(duet, pread_pwrite_and_lseek_get_espipe)
+{
+	char c = 0;
+
+	errno = 0;
+	EXPECT_EQ(-1, pwrite(self->fd, "x", 1, 0));
+	EXPECT_EQ(ESPIPE, errno);
+	ASSERT_EQ(1, write(self->fd, "y", 1));
+	errno = 0;
+	EXPECT_EQ(-1, pread(self->fd, &c, 1, 0));
+	EXPECT_EQ(ESPIPE, errno);
+	for (int whence = SEEK_SET; whence <= SEEK_END; whence++) {
+		errno = 0;
+		EXPECT_EQ(-1, lseek(self->fd, 0, whence)) TH_LOG("whence %d", whence);
+		EXPECT_EQ(ESPIPE, errno) TH_LOG("whence %d", whence);
+	}
+	/* Neither moved a byte. */
+	EXPECT_EQ(1, info_of(self->fd).used);
+	ASSERT_EQ(1, read(self->fd, &c, 1));
+	EXPECT_EQ('y', c);
+}
+
 /* --- DUET_IOC_STATS and digests --- */
 
 TEST_F(duet, stats_count_calls_that_moved_bytes)
@@ -619,6 +1026,51 @@ TEST_F(duet, proc_duet_refs_follow_open_files)
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
 	EXPECT_EQ(before, refs_of(variant->impl));
+}
+
+/* /proc/duet shows the digests of what was written: for root only. */
+TEST_F(duet, proc_duet_is_for_root_only)
+{
+	struct stat st;
+	int status, fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, stat("/proc/duet", &st));
+	EXPECT_EQ(0400, st.st_mode & 07777);
+	fd = open("/proc/duet", O_RDONLY);
+	EXPECT_LE(0, fd) TH_LOG("root cannot open /proc/duet: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setresuid(65534, 65534, 65534))
+			exit(2);
+		fd = open("/proc/duet", O_RDONLY);
+		CHILD_EXPECT(fd == -1 && errno == EACCES);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("an unprivileged open of /proc/duet did not get EACCES");
+}
+
+/*
+ * The VFS refuses O_DIRECT on a file without direct I/O only after the
+ * driver's open has run (and then releases the file): the device refuses
+ * it first, so the failed open is neither counted nor referenced.
+ */
+TEST_F(duet, o_direct_open_is_refused_and_not_counted)
+{
+	__u64 opens = stats_of(self->fd).opens;
+	int refs = refs_of(variant->impl), fd;
+
+	errno = 0;
+	fd = open(variant->path, O_RDWR | O_DIRECT);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(opens, stats_of(self->fd).opens) TH_LOG("STATS.opens counted the refused open");
+	EXPECT_EQ(refs, refs_of(variant->impl));
 }
 
 /* --- DUET_IOC_RESIZE --- */
@@ -784,6 +1236,194 @@ TEST_F(duet, open_beyond_max_open_gets_ebusy)
 	EXPECT_LE(0, fds[0]) TH_LOG("a slot freed by close is usable again");
 	while (n--)
 		close(fds[n]);
+}
+
+/* --- a caller stuck in a copy wedges no one --- */
+
+/* Send @fd and the word @addr over the socket @sock. */
+static int send_fd(int sock, int fd, uint64_t addr)
+{
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &addr, .iov_len = sizeof(addr) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == sizeof(addr) ? 0 : -1;
+}
+
+/* Receive what send_fd() sent, within 5 s: the file, or -1. */
+static int recv_fd(int sock, uint64_t *addr)
+{
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = addr, .iov_len = sizeof(*addr) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (poll(&p, 1, 5000) != 1 || recvmsg(sock, &msg, 0) != sizeof(*addr))
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+#define STUCK_LEN	16
+
+/*
+ * Fork a child that writes STUCK_LEN bytes to @fd from a page that
+ * userfaultfd holds back: the copy from user memory faults and waits,
+ * with the device lock held, until the page is served. The child hands
+ * its userfaultfd and the page's address over @sock first (the fault
+ * waits in the child's own address space: a registration is not
+ * inherited by fork). Flags 0, not UFFD_USER_MODE_ONLY: the fault
+ * happens in the kernel's copy; root may do that. Exits 0 if the write
+ * returned STUCK_LEN in the end.
+ */
+static pid_t start_stuck_writer(int fd, int sock)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	pid_t pid = fork();
+	void *page;
+	int uffd;
+
+	if (pid)
+		return pid;
+	uffd = syscall(SYS_userfaultfd, 0);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+		exit(2);
+	page = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		exit(3);
+	reg.range.start = (uintptr_t)page;
+	reg.range.len = page_size;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg) || send_fd(sock, uffd, (uintptr_t)page))
+		exit(4);
+	alarm(20);
+	CHILD_EXPECT(write(fd, page, STUCK_LEN) == STUCK_LEN);
+}
+
+/*
+ * A caller stuck in a copy from user memory holds the device lock; then
+ * INFO and STATS (which take no lock) return, another writer (waiting
+ * killably for the lock) dies of SIGKILL, and close() returns (release
+ * takes no lock). Then the copy goes on, and so does the device.
+ */
+TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
+{
+	int w = open(variant->path, O_WRONLY);
+	int x = open(variant->path, O_RDONLY | O_NONBLOCK);
+	pid_t stuck, closer, info, writer = -1;
+	int sv[2], go[2], uffd, status;
+	struct uffd_msg msg;
+	struct pollfd p;
+	uint64_t addr;
+	char buf[STUCK_LEN + 1];
+
+	ASSERT_LE(0, w);
+	ASSERT_LE(0, x);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pipe(go));
+	/* The closer holds the last reference to x: its close() releases it. */
+	closer = fork();
+	ASSERT_LE(0, closer);
+	if (closer == 0) {
+		char c;
+
+		alarm(20);
+		if (read(go[0], &c, 1) != 1)
+			exit(2);
+		CHILD_EXPECT(close(x) == 0);
+	}
+	close(x);
+	stuck = start_stuck_writer(self->fd, sv[1]);
+	ASSERT_LE(0, stuck);
+	uffd = recv_fd(sv[0], &addr);
+	ASSERT_LE(0, uffd) TH_LOG("no userfaultfd from the child (CONFIG_USERFAULTFD?)");
+	/* The fault's message: the child is in the copy now, lock held. */
+	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&p, 1, 5000)) TH_LOG("the write never touched the page");
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	info = fork();
+	ASSERT_LE(0, info);
+	if (info == 0) {
+		struct duet_info i;
+		struct duet_stats s;
+
+		CHILD_EXPECT(ioctl(self->fd, DUET_IOC_INFO, &i) == 0 &&
+			     ioctl(self->fd, DUET_IOC_STATS, &s) == 0 && i.capacity == CAPACITY);
+	}
+	EXPECT_EQ(1, exited_within(info, 1000, &status)) TH_LOG("INFO or STATS waited for the stuck copy");
+	if (waitpid(info, &status, WNOHANG) != 0)
+		info = -1;
+
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (writer == 0) {
+		alarm(20);
+		/* Waits for the lock, and is killed there. */
+		exit(write(w, "z", 1) < 0);
+	}
+	EXPECT_EQ(0, exited_within(writer, 200, &status)) TH_LOG("a second writer did not wait");
+	kill(writer, SIGKILL);
+	EXPECT_EQ(1, exited_within(writer, 1000, &status)) TH_LOG("SIGKILL did not end a writer waiting for the lock");
+	if (waitpid(writer, &status, WNOHANG) != 0)
+		writer = -1;
+
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(1, exited_within(closer, 1000, &status)) TH_LOG("close() waited for the stuck copy");
+	if (waitpid(closer, &status, WNOHANG) != 0)
+		closer = -1;
+
+	/* Serve the page (zeros): the stuck write goes on. */
+	{
+		struct uffdio_zeropage zero = {
+			.range = { .start = addr, .len = sysconf(_SC_PAGESIZE) },
+		};
+
+		if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero)) {
+			TH_LOG("UFFDIO_ZEROPAGE: %s; killing the stuck writer", strerror(errno));
+			kill(stuck, SIGKILL);
+		}
+	}
+	ASSERT_EQ(1, exited_within(stuck, 5000, &status));
+	EXPECT_EQ(0, status) TH_LOG("the write from the served page did not return %d", STUCK_LEN);
+	/* The others, if they were wedged, go on now too. */
+	if (info > 0)
+		waitpid(info, &status, 0);
+	if (writer > 0)
+		waitpid(writer, &status, 0);
+	if (closer > 0)
+		waitpid(closer, &status, 0);
+	close(uffd);
+	close(sv[0]);
+	close(sv[1]);
+	close(go[0]);
+	close(go[1]);
+	close(w);
+
+	/* The device works: the 16 zeros, then a byte through it. */
+	EXPECT_EQ(STUCK_LEN, info_of(self->fd).used);
+	EXPECT_EQ(STUCK_LEN, read(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(1, write(self->fd, "k", 1));
+	ASSERT_EQ(1, read(self->fd, buf, 1));
+	EXPECT_EQ('k', buf[0]);
 }
 
 /* --- fdinfo, and the two devices kept apart --- */

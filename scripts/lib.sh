@@ -159,21 +159,23 @@ kernel_dir() {
 	return 0
 }
 
-# sources_key PATH... - a hash of the names and contents of every file under
-# the PATHs of the checkout. The kernel cache is shared by every copy of
-# the tree (clones, worktrees, scratch copies) and Kbuild decides by file
-# times, so what was built from which sources is decided by this instead.
+# sources_key "PATH..." - a hash of the names and contents of every file
+# under the PATHs of the checkout (patterns, such as compare/*.c, are
+# expanded there). The kernel cache is shared by every copy of the tree
+# (clones, worktrees, scratch copies) and Kbuild decides by file times, so
+# what was built from which sources is decided by this instead.
 sources_key() {
-	(cd "$TOP" && find "$@" -type f -exec sha256sum {} + | LC_ALL=C sort -k 2) |
+	# shellcheck disable=SC2048,SC2086 # a list of paths and patterns
+	(cd "$TOP" && find $* -type f -exec sha256sum {} + | LC_ALL=C sort -k 2) |
 		sha256sum | cut -c1-16
 }
-# What goes into the modules, and what goes into the guest image.
+# What goes into the modules, and what goes into the guest image: the
+# modules, and the guest's programs and scripts (not the host's report
+# code of compare/).
 MODULE_SOURCES="Kbuild Kconfig c_module rust_module shared_abi"
-IMAGE_SOURCES="$MODULE_SOURCES guest compare tests/selftests tests/ktap.sh scripts/guest-image.sh"
-# shellcheck disable=SC2086 # lists of paths
-modules_key() { sources_key $MODULE_SOURCES; }
-# shellcheck disable=SC2086
-image_key() { sources_key $IMAGE_SOURCES; }
+IMAGE_SOURCES="$MODULE_SOURCES guest compare/*.c tests/selftests tests/ktap.sh scripts/guest-image.sh"
+modules_key() { sources_key "$MODULE_SOURCES"; }
+image_key() { sources_key "$IMAGE_SOURCES"; }
 
 # scratch_copy DIR - a fresh copy of the checkout in DIR (without .git), for
 # tests that build a changed tree; the cache keys keep its modules from
