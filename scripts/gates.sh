@@ -17,7 +17,8 @@ src=$DUET_WORK/src
 out=$DUET_WORK/build
 log=$DUET_WORK/gate.log
 cd "$src" || exit 1
-c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/export.c
+c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/device_kunit.c
+	drivers/misc/duet/c_module/export.c
 	drivers/misc/duet/c_module/registry.h
 	drivers/misc/duet/shared_abi/linux/duet_export.h
 	drivers/misc/duet/shared_abi/uapi/linux/duet.h
