@@ -77,25 +77,13 @@ if [ "$accel" = kvm ] && ! sh "$TOP/scripts/probe-kvm.sh" "$kernel"; then
 	msg "KVM does not boot this kernel here; using TCG"
 	accel=tcg
 fi
-# What differs between the architectures: the machine, the kernel's
-# console, the way the guest hands its exit status to QEMU (guest/
-# duet-exit.c) and the script's channel to the host (guest/init).
-# x86_64: the PC; console ttyS0; the isa-debug-exit port; the second UART
-# ttyS1. arm64: the virt machine; console ttyAMA0, its one PL011 UART;
-# semihosting from user space; a virtio console, hvc0. (Under TCG,
-# -cpu max's pointer authentication uses QEMU's cheap algorithm.)
-case $DUET_ARCH in
-x86_64)
-	machine='' console=ttyS0 channel="-serial stdio" out=''
-	exitdev="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
-	;;
-arm64)
-	machine="-M virt" console=ttyAMA0 out=duet.out=hvc0
-	channel="-device virtio-serial-device -chardev stdio,id=out -device virtconsole,chardev=out"
-	exitdev="-semihosting-config enable=on,target=native,userspace=on"
-	[ "$accel" != tcg ] || [ "$cpu" != max ] || cpu=max,pauth-impdef=on
-	;;
-esac
+# What differs between the architectures (config/arch/ARCH.sh, read by
+# lib.sh): the machine, the kernel's console, the way the guest hands its
+# exit status to QEMU (guest/duet-exit.c) and the script's channel to the
+# host (guest/init).
+machine=$QEMU_MACHINE console=$QEMU_CONSOLE channel=$QEMU_CHANNEL exitdev=$QEMU_EXIT
+out=${QEMU_CHANNEL_NAME:+duet.out=$QEMU_CHANNEL_NAME}
+[ "$accel" != tcg ] || [ "$cpu" != max ] || cpu=$QEMU_TCG_CPU
 # shellcheck disable=SC2086 # $machine, $extra, $exitdev: lists of options
 set -- $machine -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot $extra \
 	-kernel "$kernel" -initrd "$tmp/initrd" $exitdev

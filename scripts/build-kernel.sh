@@ -1,9 +1,11 @@
 #!/bin/sh
-# build-kernel.sh FLAVOR MODULES_KEY ABI_KEY ARCH - configure and build the
-# kernel and the duet modules for ARCH (x86_64, arm64: lib.sh, DUET_ARCH);
-# runs inside the toolchain root (or on the host with host tools).
-# MODULES_KEY is the hash of the module sources and ABI_KEY that of
-# shared_abi/ (lib.sh: sources_key), computed by prepare.sh.
+# build-kernel.sh MODULES_KEY ABI_KEY ARCH FRAGMENT... - configure and
+# build the kernel and the duet modules for ARCH (config/arch/ARCH.sh),
+# from tinyconfig and the config FRAGMENTs (paths in the checkout, in the
+# order they apply: lib.sh, kernel_frags); runs inside the toolchain root
+# (or on the host with host tools). MODULES_KEY is the hash of the module
+# sources and ABI_KEY that of shared_abi/ (lib.sh: sources_key), computed
+# by prepare.sh.
 #
 # $DUET_WORK holds src/ (the unpacked tree with the overlay), build/ (O=),
 # stage/ (modules_install), unsigned/ (CONFIG_MODULE_SIG: the modules
@@ -11,19 +13,20 @@
 # the tree is unpacked and configured once; `make` itself is incremental,
 # so a module edit rebuilds only that module.
 set -eu
-flavor=$1 modules_key=$2 abi_key=$3 arch=$4
+modules_key=$1 abi_key=$2 arch=$3
+shift 3
+frags=
+for f in "$@"; do frags="${frags:+$frags }$DUET_SRC/$f"; done
 work=$DUET_WORK
 src=$work/src
 out=$work/build
 say() { printf '%s\n' "duet:   $*" >&2; }
 fail() { printf '%s\n' "duet: error: $*" >&2; exit 1; }
 # The same clang, lld and rustc build either architecture (LLVM=1).
-case $arch in
-x86_64) karch=x86 ;;
-arm64) karch=arm64 ;;
-*) fail "no kernel architecture for $arch" ;;
-esac
-kmake() { make -C "$src" O="$out" ARCH="$karch" LLVM=1 "$@"; }
+[ -f "$DUET_SRC/config/arch/$arch.sh" ] || fail "no config/arch/$arch.sh"
+# shellcheck source=../config/arch/x86_64.sh
+. "$DUET_SRC/config/arch/$arch.sh"
+kmake() { make -C "$src" O="$out" ARCH="$KARCH" LLVM=1 "$@"; }
 
 if [ ! -f "$src/Makefile" ]; then
 	set -- /usr/src/linux-source-*.tar.xz
@@ -44,10 +47,6 @@ if [ ! -f "$out/.config" ]; then
 		cat "$work/rustavailable.log" >&2
 		fail "the Rust toolchain does not meet Linux's minimums (rustc >= 1.85 with rust-src, bindgen >= 0.71.1, LLVM >= 17); without DUET_HOST_TOOLS=1 duet builds its own"
 	fi
-	# The fragments in the order they apply (lib.sh: kernel_frags).
-	frags="$DUET_SRC/config/lab.config"
-	[ "$flavor" = lab ] || frags="$frags $DUET_SRC/config/$flavor.config"
-	[ "$arch" = x86_64 ] || frags="$frags $DUET_SRC/config/$arch.config"
 	say "configuring $arch: tinyconfig + $(echo "$frags" | sed "s|$DUET_SRC/||g; s| | + |g")"
 	kmake tinyconfig >/dev/null
 	# shellcheck disable=SC2086 # a list of paths

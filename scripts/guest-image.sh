@@ -13,14 +13,14 @@ set -eu
 work=$DUET_WORK
 key=$1 arch=$2
 img=$work/initramfs
-# The guest's Debian architecture; when it is not the root's own, its C
-# tools come from clang with the cross libc (toolchain.sh) and its busybox
-# from the copy that toolchain.sh keeps under /opt/duet-guest.
-case $arch in
-x86_64) guest=amd64 gnu=x86_64-linux-gnu ;;
-arm64) guest=arm64 gnu=aarch64-linux-gnu ;;
-*) echo "duet: error: no guest for $arch" >&2; exit 1 ;;
-esac
+# The guest's Debian architecture (config/arch/ARCH.sh); when it is not
+# the root's own, its C tools come from clang with the cross libc
+# (toolchain.sh) and its busybox from the copy that toolchain.sh keeps
+# under /opt/duet-guest.
+[ -f "$DUET_SRC/config/arch/$arch.sh" ] || { echo "duet: error: no guest for $arch" >&2; exit 1; }
+# shellcheck source=../config/arch/x86_64.sh
+. "$DUET_SRC/config/arch/$arch.sh"
+guest=$DEB_ARCH gnu=$GNU_TRIPLE
 host=$(dpkg --print-architecture 2>/dev/null || uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
 if [ "$guest" = "$host" ]; then
 	cc=gcc busybox=/bin/busybox native=1
@@ -50,14 +50,8 @@ for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c "$DUET_SRC"/tests/selftes
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
 # The conformance suite once more as a 32-bit program, for the devices'
-# compat_ioctl path: i386 on x86_64 (IA32 emulation; gcc-multilib, or
-# clang with the i386 cross libc on an arm64 host), armhf on arm64
-# (AArch32, CONFIG_COMPAT; clang with the armhf cross libc).
-case $arch:$native in
-x86_64:1) cc32="gcc -m32" ;;
-x86_64:0) cc32="clang --target=i686-linux-gnu -fuse-ld=lld" ;;
-arm64:*) cc32="clang --target=arm-linux-gnueabihf -fuse-ld=lld" ;;
-esac
+# compat_ioctl path (config/arch/ARCH.sh: i386 on x86_64, armhf on arm64).
+if [ "$native" = 1 ]; then cc32=$CC32_NATIVE; else cc32=$CC32_CROSS; fi
 if [ -n "$cc32" ]; then
 	# shellcheck disable=SC2086 # a command and its option
 	$cc32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \

@@ -37,23 +37,20 @@ host_arch() {
 	esac
 }
 # The guest's architecture (an arm64 host's own, else x86_64), and what
-# follows from it: the kernel's ARCH and image, QEMU's program and its
-# Debian package.
+# follows from it, from config/arch/ARCH.sh: the kernel's ARCH, image and
+# config fragment, QEMU's program, package, machine, console, channel and
+# exit device, the guest tools' compilers.
 if [ -z "${DUET_ARCH:-}" ]; then
 	case $(host_arch) in arm64) DUET_ARCH=arm64 ;; *) DUET_ARCH=x86_64 ;; esac
 fi
-# shellcheck disable=SC2034 # used by the scripts that source this file
 case $DUET_ARCH in
-x86_64 | amd64)
-	DUET_ARCH=x86_64 KARCH=x86 KIMAGE=arch/x86/boot/bzImage
-	QEMU=qemu-system-x86_64 QEMU_PACKAGE=qemu-system-x86
-	;;
-arm64 | aarch64)
-	DUET_ARCH=arm64 KARCH=arm64 KIMAGE=arch/arm64/boot/Image
-	QEMU=qemu-system-aarch64 QEMU_PACKAGE=qemu-system-arm
-	;;
-*) die "DUET_ARCH=$DUET_ARCH: duet's guest is x86_64 or arm64" ;;
+amd64) DUET_ARCH=x86_64 ;;
+aarch64) DUET_ARCH=arm64 ;;
 esac
+[ -f "$TOP/config/arch/$DUET_ARCH.sh" ] ||
+	die "DUET_ARCH=$DUET_ARCH: duet's guest is one of: $(find "$TOP/config/arch" -name '*.sh' -exec basename {} .sh \; | sort | tr '\n' ' ')"
+# shellcheck source=config/arch/x86_64.sh
+. "$TOP/config/arch/$DUET_ARCH.sh"
 export DUET_ARCH
 # x86_only WHAT - stop WHAT (make bench, ...) on another guest architecture:
 # arm64 has the lab kernel and the suites of "make check" (README, "arm64").
@@ -65,8 +62,8 @@ x86_only() {
 # step N TOTAL TEXT - announce step N of TOTAL of a long job.
 step() { printf '%s\n' "duet: [$1/$2] $3" >&2; }
 
-# key FILE... - a short hash of the contents of the named files.
-key() { cat "$@" | sha256sum | cut -c1-16; }
+# key - a short hash of what comes in on standard input.
+key() { sha256sum | cut -c1-16; }
 # code_of FILE... - the lines of shell scripts or config fragments that
 # decide what they make: without comment lines (a fragment's "# CONFIG_X
 # is not set" stays), blank lines and leading white space. Keys hash
@@ -131,12 +128,13 @@ in_root() {
 }
 
 # kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for
-# DUET_ARCH, in the order they apply: lab.config, the flavor's, the
-# architecture's (x86_64 has none: lab.config is written for it).
+# DUET_ARCH, in the order they apply, relative to the checkout:
+# lab.config, the flavor's, the architecture's (KFRAGMENT; x86_64 has
+# none: lab.config is written for it).
 kernel_frags() {
-	echo "$TOP/config/lab.config"
-	[ "$1" = lab ] || echo "$TOP/config/$1.config"
-	[ "$DUET_ARCH" = x86_64 ] || echo "$TOP/config/$DUET_ARCH.config"
+	echo config/lab.config
+	[ "$1" = lab ] || echo "config/$1.config"
+	[ -z "$KFRAGMENT" ] || echo "$KFRAGMENT"
 }
 # kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug) for
 # DUET_ARCH, keyed by the toolchain's versions and the code of the config
@@ -144,7 +142,7 @@ kernel_frags() {
 # of the key). (x86_64's are named kernel-FLAVOR-KEY, the others
 # kernel-ARCH-FLAVOR-KEY.)
 kernel_dir() {
-	_frags=$(kernel_frags "$1")
+	_frags=$(kernel_frags "$1" | sed "s|^|$TOP/|")
 	_name=kernel-$1
 	[ "$DUET_ARCH" = x86_64 ] || _name=kernel-$DUET_ARCH-$1
 	if [ "$DUET_HOST_TOOLS" = 1 ]; then

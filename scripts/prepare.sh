@@ -46,7 +46,9 @@ mkdir -p "$kdir"
 # Under the lock, and named by the checkout's own sources: the modules are
 # rebuilt when the sources differ from the last build's (whatever the file
 # times say), and the image this checkout boots is the one made from them.
-root_script "$kdir" build-kernel.sh "$flavor" "$(modules_key)" "$(sources_key shared_abi)" "$DUET_ARCH"
+# shellcheck disable=SC2046 # the fragments, a list of paths
+root_script "$kdir" build-kernel.sh "$(modules_key)" "$(sources_key shared_abi)" "$DUET_ARCH" \
+	$(kernel_frags "$flavor")
 
 step 4 4 "guest image"
 root_script "$kdir" guest-image.sh "$(image_key)" "$DUET_ARCH"

@@ -7,10 +7,8 @@
 # host's own only.)
 . "$(dirname "$0")/lib.sh"
 [ -w /dev/kvm ] && [ "$DUET_ARCH" = "$(host_arch)" ] || exit 1
-case $DUET_ARCH in
-x86_64) set -- "$1" -append "console=ttyS0 panic=-1" ;;
-arm64) set -- "$1" -M virt -append "console=ttyAMA0 panic=-1" ;;
-esac
-timeout -k 2 20 "$QEMU" -accel kvm -cpu host -m 256 -no-reboot \
-	-display none -monitor none -serial stdio -kernel "$@" </dev/null 2>/dev/null |
+# shellcheck disable=SC2086 # $QEMU_MACHINE: a list of options
+timeout -k 2 20 "$QEMU" $QEMU_MACHINE -accel kvm -cpu host -m 256 -no-reboot \
+	-display none -monitor none -serial stdio -kernel "$1" \
+	-append "console=$QEMU_CONSOLE panic=-1" </dev/null 2>/dev/null |
 	grep -q -m 1 'Linux version'

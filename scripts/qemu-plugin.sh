@@ -23,7 +23,7 @@ if [ ! -f "$dir/qemu-plugin.h" ]; then
 		die "could not fetch $url"
 	[ -f "$dir/qemu-plugin.h" ] || die "no include/qemu/qemu-plugin.h in $url"
 fi
-so=$dir/prof-plugin-$(key "$TOP/compare/plugin/prof-plugin.c").so
+so=$dir/prof-plugin-$(key <"$TOP/compare/plugin/prof-plugin.c").so
 if [ ! -f "$so" ]; then
 	gcc -shared -fPIC -O2 -Wall -Werror -I "$dir" -o "$so.tmp" "$TOP/compare/plugin/prof-plugin.c" ||
 		die "could not build the QEMU plugin"
