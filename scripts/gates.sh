@@ -10,7 +10,9 @@
 #   CLIPPY=1                 rebuild of duet_rust, no warnings
 #   the harness scripts      pass shellcheck
 #   the lab's solutions      checkpatch, kernel-doc and rustfmt, applied
+# shellcheck disable=SC2317 # the checks below are called through gate()
 set -u
+# shellcheck source=../tests/ktap.sh
 . "$DUET_SRC/tests/ktap.sh"
 KTAP_PREFIX="gate: "
 src=$DUET_WORK/src
@@ -28,8 +30,11 @@ c_files="drivers/misc/duet/c_module/device.c drivers/misc/duet/c_module/device_k
 gate() {
 	name=$1
 	shift
-	"$@" >"$log" 2>&1
-	ktap_result $? "$name" "$log" 40
+	if "$@" >"$log" 2>&1; then
+		ktap_result 0 "$name"
+	else
+		ktap_result 1 "$name" "$log" 40
+	fi
 }
 
 # checkpatch FILE..., kerneldoc FILE... - no findings in the C FILEs.

@@ -38,8 +38,7 @@ for flavor in "$@"; do
 	# The copy builds and boots its own modules (so the test can see a stale one).
 	make -s -C "$tmp/copy" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/copy.log" 2>&1
 	n=$(grep -c "registered /dev/duet-.* $marker" "$tmp/copy.log")
-	[ "$n" = 2 ]
-	ktap_result $? "cache ($flavor): the changed copy loads its own two modules (saw $n)" "$tmp/copy.log"
+	ktap_result "$(ktap_status [ "$n" = 2 ])" "cache ($flavor): the changed copy loads its own two modules (saw $n)" "$tmp/copy.log"
 
 	# Then the checkout, untouched: its own modules, not the copy's newer ones.
 	make -s -C "$top" run SCRIPT="$tmp/loads.sh" DUET_FLAVOR="$flavor" >"$tmp/own.log" 2>&1
@@ -49,7 +48,6 @@ for flavor in "$@"; do
 	ktap_result $? \
 		"cache ($flavor): the checkout's next run loads its own duet_c and duet_rust, not the copy's (stale $stale, own $own)" "$tmp/own.log"
 	after=$(stat -c %Y "$kernel" 2>/dev/null)
-	[ "${before:-none}" = "$after" ]
-	ktap_result $? "cache ($flavor): only the modules were rebuilt, not the kernel" "$tmp/own.log"
+	ktap_result "$(ktap_status [ "${before:-none}" = "$after" ])" "cache ($flavor): only the modules were rebuilt, not the kernel" "$tmp/own.log"
 done
 ktap_finished
