@@ -35,10 +35,10 @@ for flavor in "$@"; do
 	rc=$? secs=$(($(date +%s) - start))
 	# shellcheck disable=SC2016 # a grep pattern
 	hung=$(grep -c '^not ok [0-9]* duet\.c\.[a-z_]* # hung' "$tmp/run.log")
-	ktap_result "$([ "$rc" != 0 ] && [ "$hung" = 1 ]; echo $?)" \
+	ktap_result "$(if [ "$rc" != 0 ] && [ "$hung" = 1 ]; then echo 0; else echo 1; fi)" \
 		"hang ($flavor): the conformance suite fails on it, one test reported hung (status $rc, $hung hung)" "$tmp/run.log"
 	# (Only a verdict of hung counts: a boot that failed at once is no verdict.)
-	ktap_result "$([ "$hung" = 1 ] && [ "$secs" -le "$limit" ]; echo $?)" \
+	ktap_result "$(if [ "$hung" = 1 ] && [ "$secs" -le "$limit" ]; then echo 0; else echo 1; fi)" \
 		"hang ($flavor): the hung verdict comes within $limit s of the boot ($secs s)" "$tmp/run.log"
 	stuck=$(sed -n 's/^#   stuck in: \(duet_[a-z_]* -> [a-z_]*\).*/\1/p' "$tmp/run.log" | sort -u | tr '\n' ' ')
 	ktap_result "$(ktap_status [ -n "$stuck" ])" \
@@ -51,7 +51,7 @@ for flavor in "$@"; do
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/run.log")
 	last=$(grep -c '^\(not \)\{0,1\}ok [0-9]' "$tmp/run.log")
 	skipped=$(grep -c '^ok [0-9]* .* # SKIP not run: the device is wedged' "$tmp/run.log")
-	ktap_result "$([ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]; echo $?)" \
+	ktap_result "$(if [ "$skipped" -gt 0 ] && [ "$last" = "${plan:-none}" ]; then echo 0; else echo 1; fi)" \
 		"hang ($flavor): the suite stops there: the $skipped tests after it are reported as not run ($last of ${plan:-?} reported)" "$tmp/run.log"
 done
 ktap_finished

@@ -8,6 +8,7 @@
 # Each chapter and solution runs under duet-watch: one that prints nothing
 # for 90 s is hung, says where the kernel is stuck, and the chapters after
 # it are reported as not run.
+# shellcheck source=ktap.sh # (guest-image.sh puts it there)
 . /usr/share/duet/ktap.sh
 # results_of N - how many results chapter N reports: one per expected
 # pattern, one for the modules left, one for the exercise's solution.

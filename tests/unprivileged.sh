@@ -31,6 +31,7 @@ user=$(id -un)
 if [ "$(id -u)" = 0 ]; then
 	user=duet-test-$$
 	home=$tmp/home
+	# shellcheck disable=SC2317 # called by the EXIT trap
 	cleanup() { userdel "$user" 2>/dev/null; rm -rf "$tmp"; }
 	trap cleanup EXIT
 	useradd --home-dir "$home" --create-home --shell /bin/sh "$user" || { ktap_result 1 "a throwaway user"; ktap_finished; }
@@ -51,6 +52,7 @@ if [ "$(id -u)" = 0 ]; then
 	ktap_result $? "$user's cache holds a copy of the lab kernel's work directory"
 else
 	home=$HOME
+	# shellcheck disable=SC2317 # called by the EXIT trap
 	cleanup() { rm -rf "$tmp"; }
 	trap cleanup EXIT
 	as_user() { sh -c "cd '$tmp/duet' && $1"; }
