@@ -174,12 +174,15 @@ for src in "$TOP"/docs/lab/src/*.md; do
 	render "$src" >"$out/$(basename "$src")" || die "cannot render $src"
 done
 if [ "${1:-}" = --check ]; then
+	. "$TOP/tests/ktap.sh"
+	KTAP_PREFIX="lab guide: "
+	ktap_plan "$(find "$out" -name '*.md' | wc -l)"
 	for f in "$out"/*.md; do
-		if ! cmp -s "$f" "$TOP/docs/lab/$(basename "$f")"; then
-			echo "not ok - lab guide: docs/lab/$(basename "$f") is up to date with the sources ('make lab-guide')"
-			diff -u "$TOP/docs/lab/$(basename "$f")" "$f" | head -n 20 | sed 's/^/#   /'
-		else
-			echo "ok - lab guide: docs/lab/$(basename "$f") is up to date with the sources"
-		fi
+		name=docs/lab/$(basename "$f")
+		r=0
+		diff -u "$TOP/$name" "$f" >"$out.diff" || r=1
+		ktap_result $r "$name is up to date with the sources ('make lab-guide')" "$out.diff"
 	done
+	rm -f "$out.diff"
+	ktap_finished
 fi
