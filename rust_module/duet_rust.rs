@@ -14,29 +14,70 @@
 //! The ABI is `<uapi/linux/duet.h>`. Its twin, `c_module/device.c`, has the
 //! same sections in the same order under the same headings, and the same
 //! names for the same things: read the two side by side. Every `unsafe`
-//! block of this module lives in `glue.rs`.
+//! block of this module lives in `glue.rs` and `glue/`: the compiler denies
+//! `unsafe_code` everywhere else.
+
+#![deny(unsafe_code)]
 
 // --- imports ---
 
 use kernel::{
     bindings,
     ffi::c_char,
-    fs::{file::flags, File, Kiocb},
-    iov::{IovIterDest, IovIterSource},
-    miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
-    new_condvar, new_mutex,
+    fs::{
+        file::flags,
+        File,
+        Kiocb, //
+    },
+    iov::{
+        IovIterDest,
+        IovIterSource, //
+    },
+    new_mutex,
     prelude::*,
     seq_file::SeqFile,
     seq_print,
     sync::{
         aref::ARef,
-        atomic::{Atomic, Relaxed},
-        Arc, CondVar, Mutex,
+        atomic::{
+            Atomic,
+            Full,
+            Relaxed, //
+        },
+        Mutex,
     },
-    uaccess::{UserSlice, UserSliceReader, UserSliceWriter},
+    uaccess::{
+        UserSlice,
+        UserSliceReader,
+        UserSliceWriter, //
+    }, //
 };
 
+#[allow(unsafe_code)]
 mod glue;
+
+use glue::{
+    miscdev::{
+        DataRef,
+        MiscDevice,
+        MiscDeviceOptions,
+        MiscDeviceRegistration,
+        OpenFile, //
+    },
+    mutex::lock_killable,
+    params::{
+        AtomicParam,
+        ModuleParam,
+        ModuleParams,
+        Param, //
+    },
+    ratelimit::pr_info_ratelimited,
+    wait::{
+        new_wait_queue,
+        PollTable,
+        WaitQueue, //
+    }, //
+};
 
 // --- constants ---
 
@@ -66,31 +107,50 @@ module! {
     description: "duet: a FIFO misc device in Rust, using the DUET exports",
     license: "GPL",
     imports_ns: ["DUET"],
-    params: {
-        capacity: u32 {
-            default: 4096,
-            description: "FIFO size in bytes, 64..1048576 (default 4096)",
-        },
-        max_open: u32 {
-            default: 0,
-            description: "Most files open at once, 0 = unlimited (default 0)",
-        },
-        trace: bool {
-            default: false,
-            description: "Log one line per open/read/write/ioctl/release (default N)",
-        },
-        digest: bool {
-            default: true,
-            description: "Keep CRC32C digests of the data (default Y)",
-        },
-    },
 }
 
-/// Logs one line when the `trace` param of `$device` is set.
+/// `DUET_IOC_RESIZE` updates it, so sysfs shows the FIFO's size now.
+static CAPACITY: AtomicParam<u32> = AtomicParam::new(bindings::DUET_CAPACITY_DEFAULT);
+static MAX_OPEN: Param<u32> = Param::new(0);
+static TRACE: Param<bool> = Param::new(false);
+static DIGEST: Param<bool> = Param::new(true);
+
+// The kernel's own `param_ops_uint` and `param_ops_bool` parse them, as C's
+// `module_param()` (glue/params.rs).
+impl ModuleParams for DuetModule {
+    const PARAMS: &'static [ModuleParam] = &[
+        ModuleParam::new(
+            c"capacity",
+            &CAPACITY,
+            0o444,
+            "FIFO size in bytes, 64..1048576 (default 4096)",
+        ),
+        ModuleParam::new(
+            c"max_open",
+            &MAX_OPEN,
+            0o444,
+            "Most files open at once, 0 = unlimited (default 0)",
+        ),
+        ModuleParam::new(
+            c"trace",
+            &TRACE,
+            0o444,
+            "Log one line per open/read/write/ioctl/release (default N)",
+        ),
+        ModuleParam::new(
+            c"digest",
+            &DIGEST,
+            0o444,
+            "Keep CRC32C digests of the data (default Y)",
+        ),
+    ];
+}
+
+/// Rate-limited: any opener can make the calls it logs.
 macro_rules! duet_trace {
-    ($device:expr, $($arg:tt)*) => {
-        if $device.params.trace {
-            pr_info!("{}\n", format_args!($($arg)*));
+    ($($arg:tt)*) => {
+        if TRACE.get() {
+            pr_info_ratelimited!("{}\n", format_args!($($arg)*));
         }
     };
 }
@@ -216,51 +276,48 @@ impl Fifo {
 
 // --- device state ---
 
-/// What the device's lock protects.
-struct DeviceState {
-    /// The queued bytes.
-    fifo: Fifo,
-    /// Open files.
-    nopen: u32,
-    /// Open files that can read.
-    nreaders: u32,
-    /// Open files that can write.
-    nwriters: u32,
-    /// What `DUET_IOC_STATS` returns. The counters wrap around, as C's do
-    /// (`wrapping_add`: no overflow check, which would panic).
-    stats: glue::Stats,
-}
-
-/// The params, read once at load. They are read-only (0444), and in 7.3
-/// each read of a `module_parameters` value is an out-of-line `SetOnce`
-/// copy behind an acquire load, about 12 instructions, where C reads a
-/// global: on every call that would be most of the gap to C.
-#[derive(Clone, Copy)]
-struct Params {
-    /// Most files open at once, 0 = unlimited.
-    max_open: u32,
-    /// Log one line per call.
-    trace: bool,
-    /// Keep the digests.
-    digest: bool,
-}
-
 /// `/dev/duet-rust`: one FIFO shared by all its open files.
+///
+/// `lock` is the device lock: taken by open, read, write, RESET and
+/// RESIZE, killably, and held across their copies from and to user memory.
+/// Nothing else waits for it: release, poll, INFO, STATS and `/proc/duet`
+/// read what they need without it, so a caller stuck in a copy wedges no
+/// one.
+///
+/// `used`, `capacity` and the stats are written with `lock` held, each
+/// field with a single relaxed atomic store, and read without it. `nopen`,
+/// `nreaders` and `nwriters` are atomics.
+///
+/// Lock order: `lock`, then `duet_registry_lock` (export.c); no path takes
+/// both today.
 #[pin_data]
 struct DuetDevice {
-    /// The params, as loaded.
-    params: Params,
-    /// The device's state; only reachable with the lock held.
+    /// The device lock, and the queued bytes it protects (C's `lock` and
+    /// `fifo`).
     #[pin]
-    inner: Mutex<DeviceState>,
-    /// Readers waiting for data or for the last writer to close.
+    lock: Mutex<Fifo>,
+    /// Readers (and pollers) waiting for data or for the last writer to
+    /// close.
     #[pin]
-    readq: CondVar,
-    /// Writers waiting for space or for the last reader to close.
+    readq: WaitQueue,
+    /// Writers (and pollers) waiting for space or for the last reader to
+    /// close.
     #[pin]
-    writeq: CondVar,
-    /// This device's handle in the DUET registry.
-    registration: glue::Registration,
+    writeq: WaitQueue,
+    /// The FIFO's bytes queued, as of the last call that changed them.
+    used: Atomic<u32>,
+    /// The FIFO's size, likewise.
+    capacity: Atomic<u32>,
+    /// Open files.
+    nopen: Atomic<i32>,
+    /// Open files that can read.
+    nreaders: Atomic<i32>,
+    /// Open files that can write.
+    nwriters: Atomic<i32>,
+    /// This device's registration in the DUET registry, with the stats that
+    /// `DUET_IOC_STATS` returns and `/proc/duet` reads in place.
+    #[pin]
+    impl_: glue::Registration,
 }
 
 // --- per-open state ---
@@ -268,22 +325,14 @@ struct DuetDevice {
 /// One open file of `/dev/duet-rust`.
 struct DuetFile {
     /// The device.
-    device: glue::DeviceRef,
-    /// A reference to the device's registry handle, dropped with the file.
-    _handle: ARef<glue::Handle>,
+    dev: DataRef<DuetDevice>,
     /// Bytes this file read, for fdinfo.
     bytes_read: Atomic<u64>,
     /// Bytes this file wrote, for fdinfo.
     bytes_written: Atomic<u64>,
-}
-
-/// Whether `file` can read, and whether it can write.
-fn access_of(file: &File) -> (bool, bool) {
-    let mode = file.flags() & flags::O_ACCMODE;
-    (
-        mode == flags::O_RDONLY || mode == flags::O_RDWR,
-        mode == flags::O_WRONLY || mode == flags::O_RDWR,
-    )
+    /// The file's reference to the device's registry handle (C's
+    /// `duet_get()` in open, `duet_put()` in release).
+    _impl_ref: ARef<glue::Handle>,
 }
 
 /// What C would return: the byte count, or the negative errno.
@@ -294,51 +343,91 @@ fn ret_of(ret: &Result<usize>) -> isize {
     }
 }
 
+impl DuetDevice {
+    /// What `DUET_IOC_STATS` returns and `/proc/duet` reads.
+    #[inline(always)]
+    fn stats(&self) -> &glue::Stats {
+        self.impl_.stats()
+    }
+
+    /// Publishes `fifo`'s state for the callers that do not take the lock.
+    #[inline(always)]
+    fn publish(&self, fifo: &Fifo) {
+        self.used.store(fifo.used as u32, Relaxed);
+        self.capacity.store(fifo.capacity() as u32, Relaxed);
+    }
+}
+
+/// Adds `n` to a statistic; its writers hold the device lock. The counters
+/// wrap around, as C's do (`wrapping_add`: no overflow check, which would
+/// panic).
+#[inline(always)]
+fn count(stat: &Atomic<u64>, n: u64) {
+    stat.store(stat.load(Relaxed).wrapping_add(n), Relaxed);
+}
+
 // --- open/release ---
 
 impl DuetFile {
     #[inline(always)]
-    fn open(file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
-        let device = glue::device_of(misc);
-        let (can_read, can_write) = access_of(file);
-        let this = KBox::new(
+    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KBox<Self>> {
+        // The VFS refuses O_DIRECT only after open returns (do_dentry_open()),
+        // and then releases the file: refuse it here, before it is counted.
+        if file.flags() & flags::O_DIRECT != 0 {
+            return Err(EINVAL);
+        }
+        let df = KBox::<Self>::new_uninit(GFP_KERNEL_ACCOUNT)?;
+
+        let nopen = {
+            let _guard = lock_killable(&dev.lock)?;
+            let max_open = MAX_OPEN.get();
+            if max_open != 0 && dev.nopen.load(Relaxed) as u32 >= max_open {
+                return Err(EBUSY);
+            }
+            let nopen = dev.nopen.fetch_add(1, Full).wrapping_add(1);
+            if glue::fmode_read(file) {
+                dev.nreaders.add(1, Relaxed);
+            }
+            if glue::fmode_write(file) {
+                dev.nwriters.add(1, Relaxed);
+            }
+            count(&dev.stats().opens, 1);
+            nopen
+        };
+        let impl_ref = dev.impl_.get();
+        // A FIFO has no file position: pread, pwrite and lseek get ESPIPE.
+        file.stream_open();
+        let df = KBox::write(
+            df,
             Self {
-                _handle: device.registration.handle(),
-                device: glue::device_of(misc),
+                dev,
                 bytes_read: Atomic::new(0),
                 bytes_written: Atomic::new(0),
+                _impl_ref: impl_ref,
             },
-            GFP_KERNEL,
-        )?;
-
-        let mut state = device.inner.lock();
-        let max_open = device.params.max_open;
-        if max_open != 0 && state.nopen >= max_open {
-            return Err(EBUSY);
-        }
-        state.nopen += 1;
-        state.nreaders += u32::from(can_read);
-        state.nwriters += u32::from(can_write);
-        state.stats.0.opens = state.stats.0.opens.wrapping_add(1);
-        device.registration.account(&state.stats);
-        duet_trace!(device, "open ({} open)", state.nopen);
-        Ok(this)
+        );
+        duet_trace!("open ({} open)", nopen);
+        Ok(df)
     }
 
     #[inline(always)]
-    fn release(this: KBox<Self>, file: &File) {
-        let (can_read, can_write) = access_of(file);
-        let device = &this.device;
-        {
-            let mut state = device.inner.lock();
-            state.nopen -= 1;
-            state.nreaders -= u32::from(can_read);
-            state.nwriters -= u32::from(can_write);
+    fn release(df: KBox<Self>, file: &File) {
+        let dev = &df.dev;
+
+        // Without the device lock: a caller stuck in a copy holds it.
+        if glue::fmode_read(file) {
+            dev.nreaders.add(-1, Relaxed);
         }
+        if glue::fmode_write(file) {
+            dev.nwriters.add(-1, Relaxed);
+        }
+        dev.nopen.add(-1, Relaxed);
         // The last reader or writer gone changes what the waiters get.
-        device.readq.notify_all();
-        device.writeq.notify_all();
-        duet_trace!(device, "release");
+        dev.readq.notify_all();
+        dev.writeq.notify_all();
+        // `duet_put()` and `kfree()`: the handle reference drops with it.
+        drop(df);
+        duet_trace!("release");
     }
 }
 
@@ -346,99 +435,174 @@ impl DuetFile {
 
 impl DuetFile {
     #[inline(always)]
-    fn read_iter(&self, nonblocking: bool, to: &mut IovIterDest<'_>) -> Result<usize> {
+    fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
+        let df = kiocb.file();
+        let dev = &df.dev;
         let len = to.len();
+
         if len == 0 {
             return Ok(0);
         }
-        let device = &self.device;
-        let mut state = device.inner.lock();
-        // Empty: wait for data, unless no open file can write (EOF).
-        while state.fifo.used == 0 && state.nwriters > 0 {
-            if nonblocking {
-                return Err(EAGAIN);
+        let mut fifo = lock_killable(&dev.lock)?;
+        let ret = 'out_unlock: {
+            // Empty: wait for data, unless no open file can write (EOF).
+            while fifo.used == 0 && dev.nwriters.load(Relaxed) != 0 {
+                if glue::nonblocking(&kiocb) {
+                    break 'out_unlock Err(EAGAIN);
+                }
+                drop(fifo);
+                // Data that is there beats a pending signal, as in pipe_read().
+                dev.readq.wait_interruptible(|| {
+                    dev.used.load(Relaxed) != 0 || dev.nwriters.load(Relaxed) == 0
+                })?;
+                fifo = lock_killable(&dev.lock)?;
             }
-            if device.readq.wait_interruptible(&mut state) {
-                return Err(ERESTARTSYS);
+            let mut crc = dev.stats().digest_out.load(Relaxed);
+            let n = fifo.get(len, DIGEST.get().then_some(&mut crc), |chunk| {
+                to.copy_to_iter(chunk)
+            });
+            if n == 0 && fifo.used != 0 {
+                break 'out_unlock Err(EFAULT);
             }
+            if n != 0 {
+                dev.publish(&fifo);
+                count(&dev.stats().reads, 1);
+                count(&dev.stats().bytes_out, n as u64);
+                dev.stats().digest_out.store(crc, Relaxed);
+            }
+            Ok(n)
+        };
+        drop(fifo);
+        if let Ok(n @ 1..) = ret {
+            df.bytes_read.add(n as u64, Relaxed);
+            dev.writeq.notify_all();
         }
-        let state = &mut *state;
-        let digest = device
-            .params
-            .digest
-            .then_some(&mut state.stats.0.digest_out);
-        let n = state.fifo.get(len, digest, |chunk| to.copy_to_iter(chunk));
-        if n == 0 && state.fifo.used != 0 {
-            return Err(EFAULT);
-        }
-        if n != 0 {
-            state.stats.0.reads = state.stats.0.reads.wrapping_add(1);
-            state.stats.0.bytes_out = state.stats.0.bytes_out.wrapping_add(n as u64);
-            device.registration.account(&state.stats);
-            self.bytes_read.add(n as u64, Relaxed);
-            device.writeq.notify_all();
-        }
-        Ok(n)
+        duet_trace!("read {} bytes: {}", len, ret_of(&ret));
+        ret
     }
 
     #[inline(always)]
-    fn write_iter(&self, nonblocking: bool, from: &mut IovIterSource<'_>) -> Result<usize> {
+    fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
+        let df = kiocb.file();
+        let dev = &df.dev;
         let len = from.len();
+
         if len == 0 {
             return Ok(0);
         }
-        let device = &self.device;
-        let mut state = device.inner.lock();
-        // Full: wait for space, unless no open file can read (ENOSPC).
-        while state.fifo.used == state.fifo.capacity() {
-            if nonblocking {
-                return Err(EAGAIN);
+        let mut fifo = lock_killable(&dev.lock)?;
+        let ret = 'out_unlock: {
+            // Full: wait for space, unless no open file can read (ENOSPC).
+            while fifo.used == fifo.capacity() {
+                if glue::nonblocking(&kiocb) {
+                    break 'out_unlock Err(EAGAIN);
+                }
+                if dev.nreaders.load(Relaxed) == 0 {
+                    break 'out_unlock Err(ENOSPC);
+                }
+                drop(fifo);
+                // Space that is there beats a pending signal, as in pipe_write().
+                dev.writeq.wait_interruptible(|| {
+                    dev.used.load(Relaxed) < dev.capacity.load(Relaxed)
+                        || dev.nreaders.load(Relaxed) == 0
+                })?;
+                fifo = lock_killable(&dev.lock)?;
             }
-            if state.nreaders == 0 {
-                return Err(ENOSPC);
+            let mut crc = dev.stats().digest_in.load(Relaxed);
+            let n = fifo.put(len, DIGEST.get().then_some(&mut crc), |chunk| {
+                from.copy_from_iter(chunk)
+            });
+            if n == 0 {
+                break 'out_unlock Err(EFAULT);
             }
-            if device.writeq.wait_interruptible(&mut state) {
-                return Err(ERESTARTSYS);
+            dev.publish(&fifo);
+            count(&dev.stats().writes, 1);
+            count(&dev.stats().bytes_in, n as u64);
+            dev.stats().digest_in.store(crc, Relaxed);
+            Ok(n)
+        };
+        drop(fifo);
+        if let Ok(n @ 1..) = ret {
+            df.bytes_written.add(n as u64, Relaxed);
+            dev.readq.notify_all();
+        }
+        duet_trace!("write {} bytes: {}", len, ret_of(&ret));
+        ret
+    }
+}
+
+// --- poll ---
+
+impl DuetFile {
+    /// Ready means that the call would not block, as for a FIFO: a file
+    /// that can read is readable with bytes queued, and hung up (`EPOLLHUP`:
+    /// read returns 0 once it is empty) with no writer left; a file that can
+    /// write is writable with space free, and in error (`EPOLLERR`: write
+    /// gets `ENOSPC`) when full with no reader left. Without the device
+    /// lock.
+    #[inline(always)]
+    fn poll(&self, file: &File, table: &PollTable<'_>) -> u32 {
+        let dev = &self.dev;
+        let mut mask = 0;
+
+        if glue::fmode_read(file) {
+            table.register_wait(file, &dev.readq);
+        }
+        if glue::fmode_write(file) {
+            table.register_wait(file, &dev.writeq);
+        }
+        let used = dev.used.load(Relaxed);
+        if glue::fmode_read(file) {
+            if used != 0 {
+                mask |= bindings::EPOLLIN | bindings::EPOLLRDNORM;
+            }
+            if dev.nwriters.load(Relaxed) == 0 {
+                mask |= bindings::EPOLLHUP;
             }
         }
-        let state = &mut *state;
-        let digest = device.params.digest.then_some(&mut state.stats.0.digest_in);
-        let n = state
-            .fifo
-            .put(len, digest, |chunk| from.copy_from_iter(chunk));
-        if n == 0 {
-            return Err(EFAULT);
+        if glue::fmode_write(file) {
+            if used < dev.capacity.load(Relaxed) {
+                mask |= bindings::EPOLLOUT | bindings::EPOLLWRNORM;
+            } else if dev.nreaders.load(Relaxed) == 0 {
+                mask |= bindings::EPOLLERR;
+            }
         }
-        state.stats.0.writes = state.stats.0.writes.wrapping_add(1);
-        state.stats.0.bytes_in = state.stats.0.bytes_in.wrapping_add(n as u64);
-        device.registration.account(&state.stats);
-        self.bytes_written.add(n as u64, Relaxed);
-        device.readq.notify_all();
-        Ok(n)
+        mask
     }
 }
 
 // --- ioctl ---
 
-impl DuetFile {
+// INFO and STATS take no lock: they copy what was last published, field by
+// field, to the stack, and that to user memory.
+impl DuetDevice {
     #[inline(always)]
     fn ioctl_info(&self, mut writer: UserSliceWriter) -> Result<isize> {
-        let state = self.device.inner.lock();
         let info = glue::Info(bindings::duet_info {
             abi_version: bindings::DUET_ABI_VERSION,
-            capacity: state.fifo.capacity() as u32,
-            used: state.fifo.used as u32,
-            max_open: self.device.params.max_open,
+            capacity: self.capacity.load(Relaxed),
+            used: self.used.load(Relaxed),
+            max_open: MAX_OPEN.get(),
             impl_: DUET_IMPL_FIELD,
         });
+
         writer.write(&info)?;
         Ok(0)
     }
 
     #[inline(always)]
     fn ioctl_stats(&self, mut writer: UserSliceWriter) -> Result<isize> {
-        let state = self.device.inner.lock();
-        writer.write(&state.stats)?;
+        let stats = glue::StatsCopy(bindings::duet_stats {
+            opens: self.stats().opens.load(Relaxed),
+            reads: self.stats().reads.load(Relaxed),
+            writes: self.stats().writes.load(Relaxed),
+            bytes_in: self.stats().bytes_in.load(Relaxed),
+            bytes_out: self.stats().bytes_out.load(Relaxed),
+            digest_in: self.stats().digest_in.load(Relaxed),
+            digest_out: self.stats().digest_out.load(Relaxed),
+        });
+
+        writer.write(&stats)?;
         Ok(0)
     }
 
@@ -446,12 +610,20 @@ impl DuetFile {
         if !glue::capable_sys_admin() {
             return Err(EPERM);
         }
-        let mut state = self.device.inner.lock();
-        state.fifo.head = 0;
-        state.fifo.used = 0;
-        state.stats = glue::Stats::default();
-        self.device.registration.account(&state.stats);
-        self.device.writeq.notify_all();
+        {
+            let mut fifo = lock_killable(&self.lock)?;
+            fifo.head = 0;
+            fifo.used = 0;
+            self.publish(&fifo);
+            self.stats().opens.store(0, Relaxed);
+            self.stats().reads.store(0, Relaxed);
+            self.stats().writes.store(0, Relaxed);
+            self.stats().bytes_in.store(0, Relaxed);
+            self.stats().bytes_out.store(0, Relaxed);
+            self.stats().digest_in.store(0, Relaxed);
+            self.stats().digest_out.store(0, Relaxed);
+        }
+        self.writeq.notify_all();
         Ok(0)
     }
 
@@ -459,28 +631,36 @@ impl DuetFile {
         if !glue::capable_sys_admin() {
             return Err(EPERM);
         }
-        let capacity: u32 = reader.read()?;
-        if !(bindings::DUET_CAPACITY_MIN..=bindings::DUET_CAPACITY_MAX).contains(&capacity) {
+        let size: u32 = reader.read()?;
+        if !(bindings::DUET_CAPACITY_MIN..=bindings::DUET_CAPACITY_MAX).contains(&size) {
             return Err(EINVAL);
         }
-        let mut state = self.device.inner.lock();
-        state.fifo.resize(capacity)?;
-        self.device.writeq.notify_all();
+        {
+            let mut fifo = lock_killable(&self.lock)?;
+            fifo.resize(size)?;
+            self.publish(&fifo);
+            // The capacity param, in sysfs, shows the size now.
+            CAPACITY.set(size);
+        }
+        self.writeq.notify_all();
         Ok(0)
     }
+}
 
+impl DuetFile {
     #[inline(always)]
     fn ioctl(&self, cmd: u32, arg: usize) -> Result<isize> {
         let user = |size| UserSlice::new(UserPtr::from_addr(arg), size);
         let ret = match cmd {
-            bindings::DUET_IOC_INFO => self.ioctl_info(user(size_of::<glue::Info>()).writer()),
-            bindings::DUET_IOC_STATS => self.ioctl_stats(user(size_of::<glue::Stats>()).writer()),
-            bindings::DUET_IOC_RESET => self.ioctl_reset(),
-            bindings::DUET_IOC_RESIZE => self.ioctl_resize(user(size_of::<u32>()).reader()),
+            bindings::DUET_IOC_INFO => self.dev.ioctl_info(user(size_of::<glue::Info>()).writer()),
+            bindings::DUET_IOC_STATS => self
+                .dev
+                .ioctl_stats(user(size_of::<glue::StatsCopy>()).writer()),
+            bindings::DUET_IOC_RESET => self.dev.ioctl_reset(),
+            bindings::DUET_IOC_RESIZE => self.dev.ioctl_resize(user(size_of::<u32>()).reader()),
             _ => Err(ENOTTY),
         };
         duet_trace!(
-            self.device,
             "ioctl {:#x}: {}",
             cmd,
             ret.as_ref().map_or_else(|e| e.to_errno() as isize, |n| *n)
@@ -505,114 +685,96 @@ impl DuetFile {
 // --- file operations ---
 
 // Each entry point, and what it calls on the way to the FIFO, is
-// `#[inline(always)]`: 7.3's `MiscdeviceVTable` trampoline (the C-callable
-// function in `file_operations`, where C has the driver's own function)
+// `#[inline(always)]`: the vtable's trampoline (the C-callable function in
+// `file_operations`, where C has the driver's own function; glue/miscdev.rs)
 // then compiles into one function with all of it. At -Os, tinyconfig's
 // default, rustc otherwise keeps each level a call that returns its
 // `Result` through memory: 15 to 22 more instructions per call (`make
 // report`, "Where the instructions go").
 #[vtable]
 impl MiscDevice for DuetFile {
+    type Data = DuetDevice;
     type Ptr = KBox<Self>;
 
     #[inline(always)]
-    fn open(file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
-        DuetFile::open(file, misc)
+    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KBox<Self>> {
+        DuetFile::open(file, dev)
     }
 
     #[inline(always)]
-    fn release(this: KBox<Self>, file: &File) {
-        DuetFile::release(this, file)
+    fn release(df: KBox<Self>, file: &File) {
+        DuetFile::release(df, file)
     }
 
     #[inline(always)]
     fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
-        let len = to.len();
-        let ret = kiocb.file().read_iter(glue::nonblocking(&kiocb), to);
-        duet_trace!(kiocb.file().device, "read {} bytes: {}", len, ret_of(&ret));
-        ret
+        DuetFile::read_iter(kiocb, to)
     }
 
     #[inline(always)]
     fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
-        let len = from.len();
-        let ret = kiocb.file().write_iter(glue::nonblocking(&kiocb), from);
-        duet_trace!(kiocb.file().device, "write {} bytes: {}", len, ret_of(&ret));
-        ret
+        DuetFile::write_iter(kiocb, from)
     }
 
     #[inline(always)]
-    fn ioctl(this: &Self, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
-        this.ioctl(cmd, arg)
+    fn poll(df: &Self, file: &File, table: &PollTable<'_>) -> u32 {
+        df.poll(file, table)
     }
 
-    // 32-bit callers: with `ioctl` and no `compat_ioctl` here, 7.3's
-    // `MiscdeviceVTable` sets `.compat_ioctl = compat_ptr_ioctl`, exactly as
-    // device.c does (rust/kernel/miscdevice.rs). Both structs have one layout
-    // for 32- and 64-bit callers, and a hand-written `compat_ioctl` would only
-    // redo the kernel's per-architecture `compat_ptr()`.
+    #[inline(always)]
+    fn ioctl(df: &Self, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        df.ioctl(cmd, arg)
+    }
 
-    fn show_fdinfo(this: &Self, m: &SeqFile, _file: &File) {
-        this.show_fdinfo(m)
+    // 32-bit callers: with `ioctl`, the vtable sets `.compat_ioctl =
+    // compat_ptr_ioctl`, exactly as device.c does (glue/miscdev.rs, as 7.3's
+    // rust/kernel/miscdevice.rs). Both structs have one layout for 32- and
+    // 64-bit callers, and a hand-written `compat_ioctl` would only redo the
+    // kernel's per-architecture `compat_ptr()`.
+
+    fn show_fdinfo(df: &Self, m: &SeqFile, _file: &File) {
+        df.show_fdinfo(m)
     }
 }
 
 // --- init/exit ---
 
-/// Returns `value` if it lies in `[min, max]`, else logs which param is
-/// wrong and its valid range, and fails with `EINVAL`.
-fn param_in_range(name: &str, value: u32, min: u32, max: u32) -> Result<u32> {
+/// Logs which param is out of `[min, max]`, and fails with `EINVAL`.
+fn param_check(name: &str, value: u32, min: u32, max: u32) -> Result {
     if !(min..=max).contains(&value) {
         pr_err!("{}={} is out of range [{}, {}]\n", name, value, min, max);
         return Err(EINVAL);
     }
-    Ok(value)
+    Ok(())
 }
 
 impl DuetDevice {
-    /// Checks the params, allocates the FIFO and registers with DUET.
-    fn new(module: &'static ThisModule) -> Result<Arc<Self>> {
-        let capacity = param_in_range(
-            "capacity",
-            module_parameters::capacity.value(),
-            bindings::DUET_CAPACITY_MIN,
-            bindings::DUET_CAPACITY_MAX,
-        )?;
-        let fifo = Fifo::new(capacity)?;
-        let registration = glue::Registration::new(DUET_IMPL, module)?;
-        let params = Params {
-            max_open: module_parameters::max_open.value(),
-            trace: module_parameters::trace.value(),
-            digest: module_parameters::digest.value(),
-        };
-        Arc::pin_init(
-            try_pin_init!(Self {
-                params,
-                inner <- new_mutex!(DeviceState {
-                    fifo,
-                    nopen: 0,
-                    nreaders: 0,
-                    nwriters: 0,
-                    stats: glue::Stats::default(),
-                }),
-                readq <- new_condvar!(),
-                writeq <- new_condvar!(),
-                registration,
-            }),
-            GFP_KERNEL,
-        )
+    /// Allocates the FIFO and registers with DUET.
+    fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            lock <- new_mutex!(Fifo::new(CAPACITY.get())?),
+            readq <- new_wait_queue!(),
+            writeq <- new_wait_queue!(),
+            // Published: the FIFO is empty.
+            used: Atomic::new(0),
+            capacity: Atomic::new(CAPACITY.get()),
+            nopen: Atomic::new(0),
+            nreaders: Atomic::new(0),
+            nwriters: Atomic::new(0),
+            impl_ <- glue::Registration::new(DUET_IMPL, module),
+        })
     }
 }
 
 /// The loaded module. When it unloads, its fields drop in declaration
-/// order: the device node first, then the device (with its DUET
-/// registration), and last `_exit_log`, which says so. (A `PinnedDrop::drop`
-/// would run before any field drops, while the node still exists.)
+/// order: the device node first, then the device (its FIFO, then its
+/// DUET registration), and last `_exit_log`, which says so. (A
+/// `PinnedDrop::drop` would run before any field drops, while the node
+/// still exists.)
 #[pin_data]
 struct DuetModule {
     #[pin]
-    miscdev: MiscDeviceRegistration<DuetFile>,
-    device: Arc<DuetDevice>,
+    misc: MiscDeviceRegistration<DuetFile>,
     _exit_log: ExitLog,
 }
 
@@ -628,18 +790,27 @@ impl Drop for ExitLog {
 
 impl kernel::InPlaceModule for DuetModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            device: DuetDevice::new(module)?,
-            miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions { name: DUET_NAME }),
-            _exit_log: ExitLog,
-        })
-        .pin_chain(|this| {
-            pr_info!(
-                "registered /dev/duet-rust (capacity {}, digest of \"duet\" {:08x})\n",
-                this.device.inner.lock().fifo.capacity(),
-                glue::digest(0, b"duet")
-            );
-            Ok(())
+        pin_init::pin_init_scope(move || {
+            param_check(
+                "capacity",
+                CAPACITY.get(),
+                bindings::DUET_CAPACITY_MIN,
+                bindings::DUET_CAPACITY_MAX,
+            )?;
+            Ok(try_pin_init!(Self {
+                misc <- MiscDeviceRegistration::register(
+                    MiscDeviceOptions { name: DUET_NAME },
+                    DuetDevice::new(module),
+                ),
+                _: {
+                    pr_info!(
+                        "registered /dev/duet-rust (capacity {}, digest of \"duet\" {:08x})\n",
+                        CAPACITY.get(),
+                        glue::digest(0, b"duet")
+                    );
+                },
+                _exit_log: ExitLog,
+            }))
         })
     }
 }

@@ -1,23 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The only `unsafe` code of `duet_rust`: safe wrappers over the C exports
-//! of `duet_c` (namespace `DUET`, declared in `<linux/duet_export.h>` and
-//! reached through bindgen), and over four things the 7.3 Rust API lacks:
-//! a file's `O_NONBLOCK` in `read_iter`/`write_iter`, `capable()`, data
-//! attached to a `MiscDeviceRegistration`, and `AsBytes` for the UAPI
-//! structs.
+//! The only `unsafe` code of `duet_rust` (the crate root denies `unsafe_code`
+//! everywhere else): safe abstractions over what the 7.3 Rust API lacks, in
+//! the shape the `kernel` crate gives its own, and knowing nothing of the
+//! driver.
+//!
+//! - [`miscdev`]: misc devices with `poll`, stream files and data of their
+//!   own;
+//! - [`wait`]: wait queues with C's `wait_event_interruptible()` semantics,
+//!   and poll tables;
+//! - [`mutex`]: taking a [`Mutex`](kernel::sync::Mutex) killably;
+//! - [`params`]: module params parsed by the kernel's own C param ops;
+//! - [`ratelimit`]: rate-limited log lines, as C's `pr_info_ratelimited()`;
+//! - here: the C exports of `duet_c` (namespace `DUET`, declared in
+//!   `<linux/duet_export.h>` and reached through bindgen), a file's mode and
+//!   `O_NONBLOCK`, `capable()`, and `AsBytes` for the UAPI structs.
 
-use crate::{DuetDevice, DuetFile, DuetModule};
 use core::ptr::NonNull;
 use kernel::{
     bindings,
-    fs::{file::flags, Kiocb},
-    miscdevice::MiscDeviceRegistration,
+    fs::{
+        file::flags,
+        File,
+        Kiocb, //
+    },
     prelude::*,
-    sync::aref::{ARef, AlwaysRefCounted},
+    sync::{
+        aref::{
+            ARef,
+            AlwaysRefCounted, //
+        },
+        atomic::Atomic,
+    },
     transmute::AsBytes,
-    types::{ForeignOwnable, Opaque},
+    types::{
+        ForeignOwnable,
+        Opaque, //
+    }, //
 };
+
+pub(crate) mod miscdev;
+pub(crate) mod mutex;
+pub(crate) mod params;
+pub(crate) mod ratelimit;
+pub(crate) mod wait;
 
 /// Advances a duet digest (CRC32C, no inversion) over `buf`.
 ///
@@ -27,6 +53,61 @@ pub(crate) fn digest(crc: u32, buf: &[u8]) -> u32 {
     // SAFETY: `buf` is readable for `buf.len()` bytes for the duration of
     // the call; `duet_digest()` only reads them and keeps no reference.
     unsafe { bindings::duet_digest(crc, buf.as_ptr().cast(), buf.len()) }
+}
+
+/// A device's statistics, laid out as `struct duet_stats`, which
+/// `/proc/duet` reads in place, field by field with `READ_ONCE()`.
+///
+/// Each field is written with a single relaxed atomic store (C's
+/// `WRITE_ONCE()`), by the device's writers under its own lock.
+#[repr(C)]
+pub(crate) struct Stats {
+    /// Successful opens.
+    pub(crate) opens: Atomic<u64>,
+    /// Reads that moved bytes.
+    pub(crate) reads: Atomic<u64>,
+    /// Writes that moved bytes.
+    pub(crate) writes: Atomic<u64>,
+    /// Bytes written to the device.
+    pub(crate) bytes_in: Atomic<u64>,
+    /// Bytes read from the device.
+    pub(crate) bytes_out: Atomic<u64>,
+    /// Digest of the bytes written.
+    pub(crate) digest_in: Atomic<u32>,
+    /// Digest of the bytes read.
+    pub(crate) digest_out: Atomic<u32>,
+}
+
+// `Atomic<T>` has the size, alignment and bit validity of `T`
+// (rust/kernel/sync/atomic.rs), so `Stats` is `struct duet_stats`, field for
+// field: `duet_register()` may read it as one.
+const _: () = {
+    use core::mem::offset_of;
+    type C = bindings::duet_stats;
+    assert!(size_of::<Stats>() == size_of::<C>());
+    assert!(align_of::<Stats>() == align_of::<C>());
+    assert!(offset_of!(Stats, opens) == offset_of!(C, opens));
+    assert!(offset_of!(Stats, reads) == offset_of!(C, reads));
+    assert!(offset_of!(Stats, writes) == offset_of!(C, writes));
+    assert!(offset_of!(Stats, bytes_in) == offset_of!(C, bytes_in));
+    assert!(offset_of!(Stats, bytes_out) == offset_of!(C, bytes_out));
+    assert!(offset_of!(Stats, digest_in) == offset_of!(C, digest_in));
+    assert!(offset_of!(Stats, digest_out) == offset_of!(C, digest_out));
+};
+
+impl Stats {
+    /// All zero, as a `struct duet_stats` that C zeroes.
+    const fn new() -> Self {
+        Self {
+            opens: Atomic::new(0),
+            reads: Atomic::new(0),
+            writes: Atomic::new(0),
+            bytes_in: Atomic::new(0),
+            bytes_out: Atomic::new(0),
+            digest_in: Atomic::new(0),
+            digest_out: Atomic::new(0),
+        }
+    }
 }
 
 /// A device's handle in the DUET registry: a `struct duet_impl`, whose
@@ -55,91 +136,142 @@ unsafe impl AlwaysRefCounted for Handle {
     }
 }
 
-// SAFETY: The C side serialises all access with `duet_registry_lock`, so the
-// handle may be used from any thread.
+// SAFETY: The C side serialises the list with `duet_registry_lock` and counts
+// the references with a kref, so the handle may be used from any thread.
 unsafe impl Send for Handle {}
-// SAFETY: As for `Send`: every operation on a handle takes the lock.
+// SAFETY: As for `Send`: `duet_get()`/`duet_put()` are atomic.
 unsafe impl Sync for Handle {}
 
-impl Handle {
-    /// Records `stats` as the device's statistics in `/proc/duet`.
-    pub(crate) fn account(&self, stats: &Stats) {
-        // SAFETY: By the type invariant `self.0` is live; `stats.0` is a
-        // valid `duet_stats` that `duet_account()` copies under its lock.
-        unsafe { bindings::duet_account(self.0.get(), &stats.0) };
-    }
-}
-
-/// A device's registration in the DUET registry; unregisters on drop.
+/// A device's registration in the DUET registry, and the statistics that
+/// `/proc/duet` reads in place while it lasts; unregisters on drop.
 ///
 /// # Invariants
 ///
-/// `handle` came from `duet_register()` and the registration's own
-/// reference has not been dropped yet.
+/// `handle` came from `duet_register()` with a pointer to `stats`, and the
+/// registration's own reference has not been dropped yet.
+#[pin_data(PinnedDrop)]
 pub(crate) struct Registration {
+    /// Read by `/proc/duet` until `duet_unregister()`: pinned, so that its
+    /// address stays what `duet_register()` was given.
+    #[pin]
+    stats: Stats,
+    /// The handle, holding the registration's reference.
     handle: NonNull<Handle>,
+    /// `stats` must not move: `/proc/duet` holds its address.
+    #[pin]
+    _pin: core::marker::PhantomPinned,
 }
 
-// SAFETY: See `Handle`: the registry locks every access.
+// SAFETY: `Stats` is atomics and `Handle` is `Send`; `duet_unregister()` may
+// be called from any thread.
 unsafe impl Send for Registration {}
-// SAFETY: See `Handle`: the registry locks every access.
+// SAFETY: `&self` gives atomics and new handle references only.
 unsafe impl Sync for Registration {}
 
 impl Registration {
-    /// Registers a device named `name` of module `module`.
-    pub(crate) fn new(name: &CStr, module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: `name` is NUL-terminated and is copied by the callee;
-        // `module` is this module, alive while it runs.
-        let raw = unsafe { bindings::duet_register(name.as_char_ptr(), module.as_ptr()) };
-        let raw = kernel::error::from_err_ptr(raw)?;
-        // INVARIANT: `duet_register()` succeeded and gave us one reference.
-        Ok(Self {
-            handle: NonNull::new(raw.cast()).ok_or(ENOMEM)?,
+    /// Registers a device named `name` of module `module`, with all-zero
+    /// statistics.
+    pub(crate) fn new(
+        name: &'static CStr,
+        module: &'static ThisModule,
+    ) -> impl PinInit<Self, Error> {
+        try_pin_init!(&this in Self {
+            stats: Stats::new(),
+            handle: {
+                // SAFETY: `this` is the registration being initialised, whose
+                // `stats` was initialised just above; `&raw const` makes no
+                // reference.
+                let stats = unsafe { &raw const (*this.as_ptr()).stats };
+                // SAFETY: `name` is NUL-terminated and is copied by the
+                // callee; `module` is alive while its code runs; `stats` is a
+                // `struct duet_stats` (see the asserts above) that stays at
+                // this address until `duet_unregister()` in `drop`, since
+                // `Self` is pinned.
+                let raw = unsafe {
+                    bindings::duet_register(name.as_char_ptr(), module.as_ptr(), stats.cast())
+                };
+                let raw = kernel::error::from_err_ptr(raw)?;
+                // INVARIANT: `duet_register()` succeeded and gave us one
+                // reference, with our `stats`.
+                NonNull::new(raw.cast()).ok_or(ENOMEM)?
+            },
+            _pin: core::marker::PhantomPinned,
         })
     }
 
-    /// Records `stats` as the device's statistics in `/proc/duet`.
-    pub(crate) fn account(&self, stats: &Stats) {
-        // SAFETY: By the type invariant the handle is alive while `self` is.
-        unsafe { self.handle.as_ref() }.account(stats);
+    /// The statistics `/proc/duet` reads.
+    #[inline(always)]
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.stats
     }
 
-    /// Returns a new reference to the device's handle.
-    pub(crate) fn handle(&self) -> ARef<Handle> {
+    /// Returns a new reference to the device's handle (`duet_get()`).
+    #[inline]
+    pub(crate) fn get(&self) -> ARef<Handle> {
         // SAFETY: By the type invariant the handle is alive while `self` is.
         ARef::from(unsafe { self.handle.as_ref() })
     }
 }
 
-impl Drop for Registration {
-    fn drop(&mut self) {
+#[pinned_drop]
+impl PinnedDrop for Registration {
+    fn drop(self: Pin<&mut Self>) {
         // SAFETY: By the type invariant the registration's reference is
-        // still held; `duet_unregister()` unlinks the handle and drops it.
+        // still held; `duet_unregister()` unlinks the handle, after which
+        // `/proc/duet` no longer reads `stats`, and drops the reference.
         unsafe { bindings::duet_unregister(self.handle.as_ptr().cast()) };
     }
 }
 
-/// `struct duet_stats`, as `DUET_IOC_STATS` copies it to userspace.
+/// `struct duet_stats` on the stack, as `DUET_IOC_STATS` copies it to
+/// userspace.
 #[repr(transparent)]
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Stats(pub(crate) bindings::duet_stats);
+pub(crate) struct StatsCopy(pub(crate) bindings::duet_stats);
 
 // SAFETY: `duet_stats` is five `u64` then two `u32`: no padding, and every
 // field is a plain integer.
-unsafe impl AsBytes for Stats {}
+unsafe impl AsBytes for StatsCopy {}
 
 /// `struct duet_info`, as `DUET_IOC_INFO` copies it to userspace.
 #[repr(transparent)]
-#[derive(Default)]
 pub(crate) struct Info(pub(crate) bindings::duet_info);
 
 // SAFETY: `duet_info` is four `u32` then `char[8]`: no padding, and every
 // field is a plain integer.
 unsafe impl AsBytes for Info {}
 
+/// `FMODE_READ` of include/linux/fs.h, `(__force fmode_t)(1 << 0)`: a cast
+/// that bindgen does not evaluate.
+const FMODE_READ: u32 = 1 << 0;
+/// `FMODE_WRITE`, `(__force fmode_t)(1 << 1)`.
+const FMODE_WRITE: u32 = 1 << 1;
+
+/// Returns the `f_mode` of `file`.
+#[inline(always)]
+fn f_mode(file: &File) -> u32 {
+    // SAFETY: `file` is a valid file for the duration of the borrow. The
+    // volatile read is C's `READ_ONCE(file->f_mode)`: the VFS sets the bits
+    // read here before the file is visible to any other call.
+    unsafe { (&raw const (*file.as_ptr()).f_mode).read_volatile() }
+}
+
+/// Returns whether `file` was opened for reading (C's
+/// `file->f_mode & FMODE_READ`).
+#[inline(always)]
+pub(crate) fn fmode_read(file: &File) -> bool {
+    f_mode(file) & FMODE_READ != 0
+}
+
+/// Returns whether `file` was opened for writing (C's
+/// `file->f_mode & FMODE_WRITE`).
+#[inline(always)]
+pub(crate) fn fmode_write(file: &File) -> bool {
+    f_mode(file) & FMODE_WRITE != 0
+}
+
 /// Returns whether the file of `kiocb` has `O_NONBLOCK` set now (`fcntl()`
 /// may change it after open).
-#[inline]
+#[inline(always)]
 pub(crate) fn nonblocking<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> bool {
     // SAFETY: `read_iter`/`write_iter` hold a reference to `ki_filp` for the
     // duration of the call, so the file is valid to read. The volatile read
@@ -154,45 +286,4 @@ pub(crate) fn nonblocking<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> bool {
 pub(crate) fn capable_sys_admin() -> bool {
     // SAFETY: `capable()` may be called from any process context.
     unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as i32) }
-}
-
-/// Returns the device whose registration is `misc`.
-///
-/// 7.3's `MiscDeviceRegistration` carries no driver data, so `open` finds
-/// the shared device the way C does: `container_of` from the miscdevice.
-pub(crate) fn device_of(misc: &MiscDeviceRegistration<DuetFile>) -> DeviceRef {
-    // SAFETY: The only `MiscDeviceRegistration<DuetFile>` is the `miscdev`
-    // field of the module's `DuetModule`, which outlives the borrow of
-    // `misc` (an open file pins the module).
-    let module = unsafe { &*kernel::container_of!(core::ptr::from_ref(misc), DuetModule, miscdev) };
-    // INVARIANT: the device of the module's `DuetModule`.
-    DeviceRef(NonNull::from(&*module.device))
-}
-
-/// The module's device, as an open file keeps it: a plain pointer, like
-/// C's `duet_file.dev`, not a counted reference.
-///
-/// # Invariants
-///
-/// Points to the `DuetDevice` that the module's `DuetModule` owns, and
-/// lives no longer than an open file of the device: only `device_of()`
-/// makes one, called in `open`, which keeps one in the file's `DuetFile`
-/// (dropped in `release`). An open file pins the module, so the module, and
-/// the device it owns, outlives every `DeviceRef`.
-pub(crate) struct DeviceRef(NonNull<DuetDevice>);
-
-// SAFETY: A `DeviceRef` is a shared reference to a `DuetDevice`, which is
-// `Sync`.
-unsafe impl Send for DeviceRef {}
-// SAFETY: As for `Send`.
-unsafe impl Sync for DeviceRef {}
-
-impl core::ops::Deref for DeviceRef {
-    type Target = DuetDevice;
-
-    #[inline]
-    fn deref(&self) -> &DuetDevice {
-        // SAFETY: By the type invariant the device outlives `self`.
-        unsafe { self.0.as_ref() }
-    }
 }
