@@ -83,15 +83,14 @@ build_copy() {
 	shift
 	_top=$TOP
 	TOP=$copy
-	exec 9>"$DUET_CACHE/.lock"
-	flock 9
+	lock "$kdir.lock"
 	if [ "$DUET_HOST_TOOLS" = 1 ]; then
 		in_root "$kdir" make -C "$kdir/src" O="$kdir/build" LLVM=1 M="$copy" modules >"$1" 2>&1
 	else
 		in_root "$kdir" make -C /work/src O=/work/build LLVM=1 M=/duet modules >"$1" 2>&1
 	fi
 	_rc=$?
-	exec 9>&-
+	unlock
 	TOP=$_top
 	return $_rc
 }

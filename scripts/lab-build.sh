@@ -12,8 +12,7 @@ x86_only "make lab-build"
 dirs=$(learn_steps "${1:-}")
 kdir=$(kernel_dir lab)
 [ -f "$kdir/build/vmlinux.o" ] || die "no lab kernel built yet: run 'make kernel' first"
-exec 9>"$DUET_CACHE/.lock"
-flock -n 9 || { msg "waiting for another duet build using $DUET_CACHE"; flock 9; }
+lock "$kdir.lock"
 # Inside the root, the checkout is /duet.
 if [ "$DUET_HOST_TOOLS" = 1 ]; then inner=$dirs; else inner=$(echo "$dirs" | sed "s|^$TOP/|/duet/|"); fi
 # shellcheck disable=SC2086 # a list of directories

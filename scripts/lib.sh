@@ -73,6 +73,16 @@ code_of() {
 	sed -e 's/^[[:space:]]*//' -e '/^# CONFIG_[A-Za-z0-9_]* is not set$/b' -e '/^#/d' -e '/^$/d' "$@"
 }
 
+# lock FILE - hold an exclusive lock on FILE (file descriptor 9) until the
+# script ends or calls unlock: a second duet build of the same thing (the
+# toolchain root: $DUET_CACHE/.lock; a kernel work directory: DIR.lock)
+# waits here, while builds of different kernels go on side by side.
+lock() {
+	exec 9>"$1"
+	flock -n 9 || { msg "waiting for another duet build ($1)"; flock 9; }
+}
+unlock() { exec 9>&-; }
+
 # unprivileged - true when not running as root: then the toolchain root is
 # made with mmdebstrap --mode=unshare, and in_root enters it in a user
 # namespace (lib.sh, in_root).

@@ -12,9 +12,11 @@ flavor=${1:-${DUET_FLAVOR:-lab}}
 step 1 4 "host packages"
 sh "$TOP/scripts/deps.sh"
 mkdir -p "$DUET_CACHE"
-# One build at a time per cache: a second `make` waits here.
-exec 9>"$DUET_CACHE/.lock"
-flock -n 9 || { msg "waiting for another duet build using $DUET_CACHE"; flock 9; }
+# One root build at a time per cache, and one build at a time per kernel
+# work directory: a second `make` waits for the one that builds the same
+# thing, not for the others (make check builds the next kernel while the
+# suites of the last one run).
+lock "$DUET_CACHE/.lock"
 
 step 2 4 "toolchain root (Debian $DUET_SUITE)"
 sh "$TOP/scripts/toolchain.sh"
@@ -37,12 +39,14 @@ if [ "$DUET_HOST_TOOLS" != 1 ]; then
 	export DUET_ROOT
 	prune "root-*" "$DUET_ROOT"
 fi
+unlock
 
 step 3 4 "$DUET_ARCH $flavor kernel and modules"
 kdir=$(kernel_dir "$flavor")
 # (kernel-lab-KEY: the x86_64 ones; kernel-arm64-lab-KEY: arm64's.)
 prune "$(basename "$kdir" | sed 's/-[0-9a-f]*$//')-*" "$kdir"
 mkdir -p "$kdir"
+lock "$kdir.lock"
 # Under the lock, and named by the checkout's own sources: the modules are
 # rebuilt when the sources differ from the last build's (whatever the file
 # times say), and the image this checkout boots is the one made from them.
