@@ -13,7 +13,8 @@ DUET_ARCH=x86_64
 . "$(dirname "$0")/lib.sh"
 
 # The suites, in the order `make check` runs them: NAME, the kernels it
-# needs (x86_64 flavors, or arm64), and what it checks.
+# needs (x86_64 flavors, or arm64), and what it checks. Those of the lab
+# kernel come first: they run while the debug and arm64 kernels build.
 suites() {
 	cat <<'EOF'
 gates		lab	checkpatch, kernel-doc, rustfmt, Clippy, shellcheck, the lab's solutions
@@ -22,24 +23,24 @@ conformance	lab	the ABI, on both devices, from a 64-bit program
 conformance32	lab	the same from a 32-bit program (compat_ioctl)
 kunit		lab	the KUnit suites of both modules, read by kunit.py
 difftest	lab	the differential tester: the same calls to both devices (bounded run)
-difftest-quick	lab	the differential tester, short run (make check-quick)
+difftest-quick	lab	the differential tester, short run (make check-quick only)
+report		lab	a quick bench, the report in Chromium, the cost gate
+lab-guide	-	the rendered lab guide is up to date with the sources
+lab		lab	every lab chapter and exercise solution
+lab-check	lab	the hands-on lab's grader: skeletons fail, solutions pass
+unprivileged	lab	make demo and conformance as a user without root
+harness		lab	make run: exit status, files, stalls
 sanitized	debug	conformance, KUnit, fuzzer, fault sweeps, churn under KASAN, lockdep, kmemleak
 difftest-debug	debug	the differential tester, short run, under the sanitizers
+bugs		lab,debug	the break-it catalogue's bounded part
+talk		lab	make talk under tmux (after bugs: it shows one of its cases)
+hang		lab,debug	a planted deadlock fails fast and says where
+cache		lab,debug	another copy of the tree builds in between
 arm64		arm64	make demo on the arm64 guest
 arm64-lifecycle	arm64	lifecycle on arm64
 arm64-conformance	arm64	conformance on arm64
 arm64-conformance32	arm64	conformance as an armhf (AArch32) program
 arm64-kunit	arm64	KUnit on arm64
-report		lab	a quick bench, the report in Chromium, the cost gate
-lab-guide	-	the rendered lab guide is up to date with the sources
-lab		lab	every lab chapter and exercise solution
-lab-check	lab	the hands-on lab's grader: skeletons fail, solutions pass
-bugs		lab,debug	the break-it catalogue's bounded part
-talk		lab	make talk under tmux
-hang		lab,debug	a planted deadlock fails fast and says where
-cache		lab,debug	another copy of the tree builds in between
-unprivileged	lab	make demo and conformance as a user without root
-harness		lab	make run: exit status, files, stalls
 EOF
 }
 # What make check-quick runs: about 3 minutes on a warm cache.
@@ -50,7 +51,7 @@ if [ "${LIST:-}" = 1 ]; then
 	echo "make check-quick runs: $QUICK"
 	exit 0
 fi
-selected=$(suites | cut -f1)
+selected=$(suites | cut -f1 | grep -vx difftest-quick)
 if [ -n "${SUITE:-}" ]; then
 	selected=$(echo "$SUITE" | tr ',' '\n')
 	for s in $selected; do
@@ -187,9 +188,26 @@ suite() {
 
 sh "$TOP/scripts/deps.sh" check
 began=$(date +%s)
+# The builder: the kernels the chosen suites need, in the order they are
+# first needed, one after the other, in the background; the suites of
+# one kernel run while the next one builds (DUET_CHECK_OVERLAP=0: each is
+# built when its first suite needs it, with nothing else running).
+kernels=$(for s in $selected; do suites | awk -F '\t+' -v n="$s" '$1 == n { print $2 }'; done |
+	tr ',' '\n' | grep -vx -- - | awk '!seen[$0]++')
+if [ "${DUET_CHECK_OVERLAP:-1}" = 1 ]; then
+	(for k in $kernels; do prepare "$k"; done) &
+	builder=$!
+	trap 'kill "$builder" 2>/dev/null; rm -rf "$out"' EXIT
+fi
 for s in $selected; do
+	if [ "${DUET_CHECK_OVERLAP:-1}" != 1 ]; then
+		for k in $(suites | awk -F '\t+' -v n="$s" '$1 == n { print $2 }' | tr ',' ' '); do
+			[ "$k" = - ] || [ -f "$out/built-$k" ] || prepare "$k"
+		done
+	fi
 	suite "$s"
 done
+[ -z "${builder:-}" ] || wait "$builder"
 
 echo "# time of each part, slowest first (seconds; $(($(date +%s) - began)) in all):"
 sort -rn "$out/times" | sed 's/^/#   /'
