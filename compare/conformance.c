@@ -9,6 +9,10 @@
  *	modprobe duet_rust max_open=8; modprobe duet_c max_open=8
  *	./conformance
  *
+ * A few tests need more of the kernel: a_copy_stuck_on_a_page_fault_*
+ * userfaultfd (CONFIG_USERFAULTFD) and pidfd_getfd(), the signal races
+ * SCHED_FIFO and CPU 0 (root has both).
+ *
  * Modelled on tools/testing/selftests/mm/hmm-tests.c (FIXTURE_VARIANT).
  */
 #define _GNU_SOURCE
@@ -26,8 +30,8 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,12 +138,13 @@ static int exited_within(pid_t pid, int ms, int *status)
 }
 
 /*
- * Is @pid asleep, interruptibly (state S in /proc/PID/stat), within @ms
- * milliseconds? For a child whose only call that can sleep is the one
- * under test, S means it waits in it: quicker to see than "has not
- * exited after 300 ms", and sure.
+ * Is @pid in @state (S: asleep, interruptibly; D: uninterruptibly or
+ * killably) in /proc/PID/stat within @ms milliseconds? For a child whose
+ * only call that can sleep is the one under test, that state means it
+ * waits in it: quicker to see than "has not exited after 300 ms", and
+ * sure.
  */
-static int sleeps_within(pid_t pid, int ms)
+static int in_state_within(pid_t pid, char state, int ms)
 {
 	char path[64], stat[512];
 
@@ -147,22 +152,27 @@ static int sleeps_within(pid_t pid, int ms)
 	for (int waited = 0; waited <= ms; waited += 5) {
 		int fd = open(path, O_RDONLY);
 		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
-		char *state;
+		char *now;
 
 		if (fd >= 0)
 			close(fd);
 		if (n <= 0)
 			return 0;
 		stat[n] = 0;
-		state = strrchr(stat, ')');	/* after "PID (comm)" */
-		if (state && state[1] == ' ' && state[2] == 'S')
+		now = strrchr(stat, ')');	/* after "PID (comm)" */
+		if (now && now[1] == ' ' && now[2] == state)
 			return 1;
-		if (state && state[1] == ' ' && state[2] == 'Z')
+		if (now && now[1] == ' ' && now[2] == 'Z')
 			return 0;
 		if (poll(NULL, 0, 5) < 0)
 			return 0;
 	}
 	return 0;
+}
+
+static int sleeps_within(pid_t pid, int ms)
+{
+	return in_state_within(pid, 'S', ms);
 }
 
 /* A child's verdict: exit code 0 = it saw what it expected. */
@@ -798,7 +808,8 @@ TEST_F(duet, epoll_level_and_edge_triggered)
 	ASSERT_LE(0, lt);
 	ASSERT_LE(0, et);
 	ASSERT_LE(0, wr);
-	ASSERT_EQ(0, epoll_ctl(lt, EPOLL_CTL_ADD, r, &ev)) TH_LOG("epoll_ctl ADD: %s", strerror(errno));
+	ASSERT_EQ(0, epoll_ctl(lt, EPOLL_CTL_ADD, r, &ev))
+		TH_LOG("epoll_ctl ADD: %s", strerror(errno));
 	ev.events = EPOLLIN | EPOLLET;
 	ASSERT_EQ(0, epoll_ctl(et, EPOLL_CTL_ADD, r, &ev));
 	ev.events = EPOLLOUT;
@@ -1240,43 +1251,31 @@ TEST_F(duet, open_beyond_max_open_gets_ebusy)
 
 /* --- a caller stuck in a copy wedges no one --- */
 
-/* Send @fd and the word @addr over the socket @sock. */
-static int send_fd(int sock, int fd, uint64_t addr)
+/* What the stuck writer tells the test: its userfaultfd, and the page. */
+struct stuck_note {
+	int uffd;
+	uint64_t addr;
+};
+
+/*
+ * The stuck writer's userfaultfd and page, within 5 s: its note comes
+ * down @pipe_rd, and its file is taken with pidfd_getfd() (the lab
+ * kernel has no AF_UNIX for SCM_RIGHTS). Returns the file, or -1.
+ */
+static int stuck_uffd(pid_t pid, int pipe_rd, uint64_t *addr)
 {
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &addr, .iov_len = sizeof(addr) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control, .msg_controllen = sizeof(control),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	struct pollfd p = { .fd = pipe_rd, .events = POLLIN };
+	struct stuck_note note;
+	int pidfd, fd;
 
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == sizeof(addr) ? 0 : -1;
-}
-
-/* Receive what send_fd() sent, within 5 s: the file, or -1. */
-static int recv_fd(int sock, uint64_t *addr)
-{
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = addr, .iov_len = sizeof(*addr) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control, .msg_controllen = sizeof(control),
-	};
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (poll(&p, 1, 5000) != 1 || recvmsg(sock, &msg, 0) != sizeof(*addr))
+	if (poll(&p, 1, 5000) != 1 || read(pipe_rd, &note, sizeof(note)) != sizeof(note))
 		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
 		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	fd = syscall(SYS_pidfd_getfd, pidfd, note.uffd, 0);
+	close(pidfd);
+	*addr = note.addr;
 	return fd;
 }
 
@@ -1285,35 +1284,42 @@ static int recv_fd(int sock, uint64_t *addr)
 /*
  * Fork a child that writes STUCK_LEN bytes to @fd from a page that
  * userfaultfd holds back: the copy from user memory faults and waits,
- * with the device lock held, until the page is served. The child hands
- * its userfaultfd and the page's address over @sock first (the fault
+ * with the device lock held, until the page is served. The child tells
+ * its userfaultfd and the page's address down @pipe_wr first (the fault
  * waits in the child's own address space: a registration is not
  * inherited by fork). Flags 0, not UFFD_USER_MODE_ONLY: the fault
  * happens in the kernel's copy; root may do that. Exits 0 if the write
  * returned STUCK_LEN in the end.
  */
-static pid_t start_stuck_writer(int fd, int sock)
+static pid_t start_stuck_writer(int fd, int pipe_wr)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct stuck_note note;
 	pid_t pid = fork();
 	void *page;
-	int uffd;
 
 	if (pid)
 		return pid;
-	uffd = syscall(SYS_userfaultfd, 0);
-	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+	/*
+	 * A fatal signal ends the wait for the page: if the test stops
+	 * early, its end (or the alarm) frees the device lock.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(10);
+	note.uffd = syscall(SYS_userfaultfd, 0);
+	if (note.uffd < 0 || ioctl(note.uffd, UFFDIO_API, &api))
 		exit(2);
 	page = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
 		exit(3);
 	reg.range.start = (uintptr_t)page;
 	reg.range.len = page_size;
-	if (ioctl(uffd, UFFDIO_REGISTER, &reg) || send_fd(sock, uffd, (uintptr_t)page))
+	note.addr = (uintptr_t)page;
+	if (ioctl(note.uffd, UFFDIO_REGISTER, &reg) ||
+	    write(pipe_wr, &note, sizeof(note)) != sizeof(note))
 		exit(4);
-	alarm(20);
 	CHILD_EXPECT(write(fd, page, STUCK_LEN) == STUCK_LEN);
 }
 
@@ -1325,18 +1331,20 @@ static pid_t start_stuck_writer(int fd, int sock)
  */
 TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 {
-	int w = open(variant->path, O_WRONLY);
-	int x = open(variant->path, O_RDONLY | O_NONBLOCK);
+	int s = open(variant->path, O_WRONLY);	/* the stuck writer's */
+	int w = open(variant->path, O_WRONLY);	/* the second writer's */
+	int x = open(variant->path, O_RDONLY | O_NONBLOCK);	/* the closer's */
 	pid_t stuck, closer, info, writer = -1;
-	int sv[2], go[2], uffd, status;
+	int note[2], go[2], uffd, status, done;
 	struct uffd_msg msg;
 	struct pollfd p;
 	uint64_t addr;
-	char buf[STUCK_LEN + 1];
+	char buf[STUCK_LEN + 1], zeros[STUCK_LEN] = { 0 };
 
+	ASSERT_LE(0, s);
 	ASSERT_LE(0, w);
 	ASSERT_LE(0, x);
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pipe(note));
 	ASSERT_EQ(0, pipe(go));
 	/* The closer holds the last reference to x: its close() releases it. */
 	closer = fork();
@@ -1350,28 +1358,33 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 		CHILD_EXPECT(close(x) == 0);
 	}
 	close(x);
-	stuck = start_stuck_writer(self->fd, sv[1]);
+	stuck = start_stuck_writer(s, note[1]);
 	ASSERT_LE(0, stuck);
-	uffd = recv_fd(sv[0], &addr);
-	ASSERT_LE(0, uffd) TH_LOG("no userfaultfd from the child (CONFIG_USERFAULTFD?)");
+	uffd = stuck_uffd(stuck, note[0], &addr);
+	ASSERT_LE(0, uffd) TH_LOG("no userfaultfd from the child (CONFIG_USERFAULTFD?): %s",
+				  strerror(errno));
 	/* The fault's message: the child is in the copy now, lock held. */
 	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
 	ASSERT_EQ(1, poll(&p, 1, 5000)) TH_LOG("the write never touched the page");
 	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 
+	/* INFO and STATS on another file of the device. */
 	info = fork();
 	ASSERT_LE(0, info);
 	if (info == 0) {
 		struct duet_info i;
-		struct duet_stats s;
+		struct duet_stats st;
 
 		CHILD_EXPECT(ioctl(self->fd, DUET_IOC_INFO, &i) == 0 &&
-			     ioctl(self->fd, DUET_IOC_STATS, &s) == 0 && i.capacity == CAPACITY);
+			     ioctl(self->fd, DUET_IOC_STATS, &st) == 0 && i.capacity == CAPACITY);
 	}
-	EXPECT_EQ(1, exited_within(info, 1000, &status)) TH_LOG("INFO or STATS waited for the stuck copy");
-	if (waitpid(info, &status, WNOHANG) != 0)
+	done = exited_within(info, 1000, &status);
+	EXPECT_EQ(1, done) TH_LOG("INFO or STATS waited for the stuck copy");
+	if (done) {
+		EXPECT_EQ(0, status) TH_LOG("INFO or STATS failed");
 		info = -1;
+	}
 
 	writer = fork();
 	ASSERT_LE(0, writer);
@@ -1380,16 +1393,24 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 		/* Waits for the lock, and is killed there. */
 		exit(write(w, "z", 1) < 0);
 	}
-	EXPECT_EQ(0, exited_within(writer, 200, &status)) TH_LOG("a second writer did not wait");
+	/* D: a killable wait (and the old modules' uninterruptible one). */
+	EXPECT_EQ(1, in_state_within(writer, 'D', 2000))
+		TH_LOG("a second writer did not wait for the lock");
 	kill(writer, SIGKILL);
-	EXPECT_EQ(1, exited_within(writer, 1000, &status)) TH_LOG("SIGKILL did not end a writer waiting for the lock");
-	if (waitpid(writer, &status, WNOHANG) != 0)
+	done = exited_within(writer, 1000, &status);
+	EXPECT_EQ(1, done) TH_LOG("SIGKILL did not end a writer waiting for the lock");
+	if (done) {
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 		writer = -1;
+	}
 
 	ASSERT_EQ(1, write(go[1], "g", 1));
-	EXPECT_EQ(1, exited_within(closer, 1000, &status)) TH_LOG("close() waited for the stuck copy");
-	if (waitpid(closer, &status, WNOHANG) != 0)
+	done = exited_within(closer, 1000, &status);
+	EXPECT_EQ(1, done) TH_LOG("close() waited for the stuck copy");
+	if (done) {
+		EXPECT_EQ(0, status);
 		closer = -1;
+	}
 
 	/* Serve the page (zeros): the stuck write goes on. */
 	{
@@ -1412,15 +1433,17 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 	if (closer > 0)
 		waitpid(closer, &status, 0);
 	close(uffd);
-	close(sv[0]);
-	close(sv[1]);
+	close(note[0]);
+	close(note[1]);
 	close(go[0]);
 	close(go[1]);
 	close(w);
+	close(s);
 
 	/* The device works: the 16 zeros, then a byte through it. */
 	EXPECT_EQ(STUCK_LEN, info_of(self->fd).used);
 	EXPECT_EQ(STUCK_LEN, read(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(zeros, buf, STUCK_LEN));
 	ASSERT_EQ(1, write(self->fd, "k", 1));
 	ASSERT_EQ(1, read(self->fd, buf, 1));
 	EXPECT_EQ('k', buf[0]);

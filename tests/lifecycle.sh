@@ -102,6 +102,106 @@ for m in duet_c duet_rust; do
 			duetctl $dev stats | grep -qx 'digest_out 5dfbb789'"
 	modprobe -r $m
 done
+
+# Params are parsed the same way by both modules: as module_param()
+# does, with kstrtouint() (base 0: 0x hex, a leading 0 octal, an
+# optional +) and kstrtobool() (a bare name is true); the last of a
+# repeated param wins. load_result ID MODULE PARAMS... loads MODULE with
+# PARAMS (duet_rust pulls in duet_c, without params) and prints what
+# happened: "loaded: capacity N, trace on|off" (the device's INFO, and
+# whether it traced that ioctl), or the error insmod printed (the text
+# of the errno the kernel returned; insmod, because busybox modprobe
+# takes EEXIST for "already loaded" and says nothing) and, if the module
+# logged it, the param out of range. Then both are unloaded.
+unload() {
+	rmmod duet_rust 2>/dev/null
+	rmmod duet_c 2>/dev/null
+	return 0
+}
+load_result() {
+	mark="duet-lifecycle: load_result $1"
+	m=$2
+	shift 2
+	dev=/dev/$(echo "$m" | tr _ -)
+	unload
+	[ "$m" = duet_c ] || modprobe duet_c
+	echo "$mark" >/dev/kmsg
+	if out=$(insmod "$(find /lib/modules -name "$m.ko")" "$@" 2>&1); then
+		cap=$(duetctl "$dev" info | sed -n 's/^capacity //p')
+		trace=off
+		dmesg | sed -n "/$mark\$/,\$p" | grep -q "$m: ioctl" && trace=on
+		echo "loaded: capacity $cap, trace $trace"
+	else
+		# (busybox tries finit_module(), then init_module(): two lines)
+		range=$(dmesg | sed -n "/$mark\$/,\$s/.*$m: \(capacity=[0-9]* is out of range\).*/ (\1)/p" | head -n 1)
+		echo "${out##*: }$range"
+	fi
+	unload
+}
+# param_is ID MODULE EXPECTED PARAMS... - MODULE's load_result for PARAMS
+# is EXPECTED (kept in /tmp/param.ID.MODULE).
+param_is() {
+	id=$1 m=$2 expect=$3
+	shift 3
+	load_result "$id.$m" "$m" "$@" >"/tmp/param.$id.$m"
+	echo "got: $(cat "/tmp/param.$id.$m")"
+	[ "$(cat "/tmp/param.$id.$m")" = "$expect" ]
+}
+same_result() {
+	echo "duet_c:    $(cat "/tmp/param.$1.duet_c")"
+	echo "duet_rust: $(cat "/tmp/param.$1.duet_rust")"
+	[ -s "/tmp/param.$1.duet_c" ] && cmp -s "/tmp/param.$1.duet_c" "/tmp/param.$1.duet_rust"
+}
+# param_case ID EXPECTED PARAMS... - three verdicts: each module's result
+# is EXPECTED, and the two are the same.
+param_case() {
+	id=$1 expect=$2
+	shift 2
+	t "duet_c $*: $expect" param_is "$id" duet_c "$expect" "$@"
+	t "duet_rust $*: $expect" param_is "$id" duet_rust "$expect" "$@"
+	t "duet_c and duet_rust agree on: $*" same_result "$id"
+}
+param_case 1 "loaded: capacity 4096, trace on" trace
+param_case 2 "loaded: capacity 4096, trace off" capacity=0x1000
+param_case 3 "loaded: capacity 4096, trace off" capacity=+4096
+param_case 4 "Invalid argument (capacity=8 is out of range)" capacity=010
+param_case 5 "Invalid argument" capacity=4096abc
+param_case 6 "Invalid argument" capacity=-1
+param_case 7 "Numerical result out of range" capacity=99999999999
+param_case 8 "loaded: capacity 256, trace off" capacity=128 capacity=256
+
+# sysfs: both modules show their four params, read-only, with the values
+# they were loaded with; capacity follows DUET_IOC_RESIZE.
+params_are() {
+	m=$1 want=$2
+	got=
+	for p in capacity max_open trace digest; do
+		f=/sys/module/$m/parameters/$p
+		[ -e "$f" ] || { echo "no $f"; return 1; }
+		# shellcheck disable=SC2012 # one sysfs file, its mode
+		mode=$(ls -l "$f" | cut -c1-10)
+		[ "$mode" = "-r--r--r--" ] || { echo "$f: $mode, not 0444"; return 1; }
+		got="$got $p=$(cat "$f")"
+	done
+	echo "got:$got"
+	[ "$got" = " $want" ]
+}
+# loaded_params_are MODULE EXPECTED PARAMS... - load MODULE with PARAMS.
+loaded_params_are() {
+	m=$1 want=$2
+	shift 2
+	modprobe "$m" "$@" && params_are "$m" "$want"
+}
+for m in duet_c duet_rust; do
+	dev=/dev/$(echo $m | tr _ -)
+	t "$m: /sys/module/$m/parameters shows the four params, 0444, as loaded" \
+		loaded_params_are $m "capacity=8192 max_open=3 trace=Y digest=N" \
+		capacity=8192 max_open=3 trace=1 digest=0
+	t "$m: after DUET_IOC_RESIZE, the capacity param shows the new size" \
+		sh -c "duetctl $dev resize 16384 && echo \"capacity: \$(cat /sys/module/$m/parameters/capacity)\" &&
+			grep -qx 16384 /sys/module/$m/parameters/capacity"
+	unload
+done
 t "/proc/duet is gone once duet_c is unloaded" not test -e /proc/duet
 echo "1..$n"
 [ "$fails" = 0 ]
