@@ -244,11 +244,14 @@ impl<'a> PollTable<'a> {
         // SAFETY:
         // - `file` is valid for the duration of this call, and `self.table`
         //   is null or valid for it (type invariant).
-        // - `wq` is pinned and initialised. `select()`/`poll()` take their
-        //   entries off before they return, holding a reference to `file`;
-        //   epoll's stay until removed, and `WaitQueue`'s destructor wakes
-        //   them with `POLLFREE` and waits an RCU grace period, as
-        //   `PollCondVar` does, so the queue outlives every entry made here.
+        // - `wq` is pinned and initialised. Epoll's entries stay until
+        //   removed: `WaitQueue`'s destructor removes them (`POLLFREE`) and
+        //   waits an RCU grace period, as `PollCondVar`'s does.
+        //   `select()`/`poll()` take theirs off before they return, and
+        //   until then hold a reference to `file`, whose file operations
+        //   are what registers `wq`: as for `PollCondVar`, the queue is
+        //   expected to outlive the files that poll it (a misc device's
+        //   data does, glue/miscdev.rs).
         unsafe { bindings::poll_wait(file.as_ptr(), wq.head.get(), self.table) }
     }
 }
