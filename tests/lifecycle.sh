@@ -119,7 +119,7 @@ unload() {
 	return 0
 }
 load_result() {
-	mark="duet-lifecycle: load_result $1"
+	mark="duet-lifecycle $$: load_result $1"
 	m=$2
 	shift 2
 	dev=/dev/$(echo "$m" | tr _ -)
