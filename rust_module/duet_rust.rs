@@ -65,6 +65,7 @@ use glue::{
         OpenFile, //
     },
     mutex::lock_killable,
+    once::Once,
     params::{
         AtomicParam,
         ModuleParam,
@@ -285,8 +286,8 @@ impl Fifo {
 /// one.
 ///
 /// `used`, `capacity` and the stats are written with `lock` held, each
-/// field with a single relaxed atomic store, and read without it. `nopen`,
-/// `nreaders` and `nwriters` are atomics.
+/// field with `write_once()`, and read with `read_once()` without it.
+/// `nopen`, `nreaders` and `nwriters` are atomics.
 ///
 /// Lock order: `lock`, then `duet_registry_lock` (export.c); no path takes
 /// both today.
@@ -353,8 +354,8 @@ impl DuetDevice {
     /// Publishes `fifo`'s state for the callers that do not take the lock.
     #[inline(always)]
     fn publish(&self, fifo: &Fifo) {
-        self.used.store(fifo.used as u32, Relaxed);
-        self.capacity.store(fifo.capacity() as u32, Relaxed);
+        self.used.write_once(fifo.used as u32);
+        self.capacity.write_once(fifo.capacity() as u32);
     }
 }
 
@@ -363,7 +364,7 @@ impl DuetDevice {
 /// panic).
 #[inline(always)]
 fn count(stat: &Atomic<u64>, n: u64) {
-    stat.store(stat.load(Relaxed).wrapping_add(n), Relaxed);
+    stat.write_once(stat.read_once().wrapping_add(n));
 }
 
 // --- open/release ---
@@ -373,7 +374,7 @@ impl DuetFile {
     fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KBox<Self>> {
         // The VFS refuses O_DIRECT only after open returns (do_dentry_open()),
         // and then releases the file: refuse it here, before it is counted.
-        if file.flags() & flags::O_DIRECT != 0 {
+        if glue::f_flags(file) & flags::O_DIRECT != 0 {
             return Err(EINVAL);
         }
         let df = KBox::<Self>::new_uninit(GFP_KERNEL_ACCOUNT)?;
@@ -381,7 +382,7 @@ impl DuetFile {
         let nopen = {
             let _guard = lock_killable(&dev.lock)?;
             let max_open = MAX_OPEN.get();
-            if max_open != 0 && dev.nopen.load(Relaxed) as u32 >= max_open {
+            if max_open != 0 && dev.nopen.read_once() as u32 >= max_open {
                 return Err(EBUSY);
             }
             let nopen = dev.nopen.fetch_add(1, Full).wrapping_add(1);
@@ -446,18 +447,18 @@ impl DuetFile {
         let mut fifo = lock_killable(&dev.lock)?;
         let ret = 'out_unlock: {
             // Empty: wait for data, unless no open file can write (EOF).
-            while fifo.used == 0 && dev.nwriters.load(Relaxed) != 0 {
+            while fifo.used == 0 && dev.nwriters.read_once() != 0 {
                 if glue::nonblocking(&kiocb) {
                     break 'out_unlock Err(EAGAIN);
                 }
                 drop(fifo);
                 // Data that is there beats a pending signal, as in pipe_read().
                 dev.readq.wait_interruptible(|| {
-                    dev.used.load(Relaxed) != 0 || dev.nwriters.load(Relaxed) == 0
+                    dev.used.read_once() != 0 || dev.nwriters.read_once() == 0
                 })?;
                 fifo = lock_killable(&dev.lock)?;
             }
-            let mut crc = dev.stats().digest_out.load(Relaxed);
+            let mut crc = dev.stats().digest_out.read_once();
             let n = fifo.get(len, DIGEST.get().then_some(&mut crc), |chunk| {
                 to.copy_to_iter(chunk)
             });
@@ -468,7 +469,7 @@ impl DuetFile {
                 dev.publish(&fifo);
                 count(&dev.stats().reads, 1);
                 count(&dev.stats().bytes_out, n as u64);
-                dev.stats().digest_out.store(crc, Relaxed);
+                dev.stats().digest_out.write_once(crc);
             }
             Ok(n)
         };
@@ -497,18 +498,17 @@ impl DuetFile {
                 if glue::nonblocking(&kiocb) {
                     break 'out_unlock Err(EAGAIN);
                 }
-                if dev.nreaders.load(Relaxed) == 0 {
+                if dev.nreaders.read_once() == 0 {
                     break 'out_unlock Err(ENOSPC);
                 }
                 drop(fifo);
                 // Space that is there beats a pending signal, as in pipe_write().
                 dev.writeq.wait_interruptible(|| {
-                    dev.used.load(Relaxed) < dev.capacity.load(Relaxed)
-                        || dev.nreaders.load(Relaxed) == 0
+                    dev.used.read_once() < dev.capacity.read_once() || dev.nreaders.read_once() == 0
                 })?;
                 fifo = lock_killable(&dev.lock)?;
             }
-            let mut crc = dev.stats().digest_in.load(Relaxed);
+            let mut crc = dev.stats().digest_in.read_once();
             let n = fifo.put(len, DIGEST.get().then_some(&mut crc), |chunk| {
                 from.copy_from_iter(chunk)
             });
@@ -518,7 +518,7 @@ impl DuetFile {
             dev.publish(&fifo);
             count(&dev.stats().writes, 1);
             count(&dev.stats().bytes_in, n as u64);
-            dev.stats().digest_in.store(crc, Relaxed);
+            dev.stats().digest_in.write_once(crc);
             Ok(n)
         };
         drop(fifo);
@@ -551,19 +551,19 @@ impl DuetFile {
         if glue::fmode_write(file) {
             table.register_wait(file, &dev.writeq);
         }
-        let used = dev.used.load(Relaxed);
+        let used = dev.used.read_once();
         if glue::fmode_read(file) {
             if used != 0 {
                 mask |= bindings::EPOLLIN | bindings::EPOLLRDNORM;
             }
-            if dev.nwriters.load(Relaxed) == 0 {
+            if dev.nwriters.read_once() == 0 {
                 mask |= bindings::EPOLLHUP;
             }
         }
         if glue::fmode_write(file) {
-            if used < dev.capacity.load(Relaxed) {
+            if used < dev.capacity.read_once() {
                 mask |= bindings::EPOLLOUT | bindings::EPOLLWRNORM;
-            } else if dev.nreaders.load(Relaxed) == 0 {
+            } else if dev.nreaders.read_once() == 0 {
                 mask |= bindings::EPOLLERR;
             }
         }
@@ -580,8 +580,8 @@ impl DuetDevice {
     fn ioctl_info(&self, mut writer: UserSliceWriter) -> Result<isize> {
         let info = glue::Info(bindings::duet_info {
             abi_version: bindings::DUET_ABI_VERSION,
-            capacity: self.capacity.load(Relaxed),
-            used: self.used.load(Relaxed),
+            capacity: self.capacity.read_once(),
+            used: self.used.read_once(),
             max_open: MAX_OPEN.get(),
             impl_: DUET_IMPL_FIELD,
         });
@@ -593,13 +593,13 @@ impl DuetDevice {
     #[inline(always)]
     fn ioctl_stats(&self, mut writer: UserSliceWriter) -> Result<isize> {
         let stats = glue::StatsCopy(bindings::duet_stats {
-            opens: self.stats().opens.load(Relaxed),
-            reads: self.stats().reads.load(Relaxed),
-            writes: self.stats().writes.load(Relaxed),
-            bytes_in: self.stats().bytes_in.load(Relaxed),
-            bytes_out: self.stats().bytes_out.load(Relaxed),
-            digest_in: self.stats().digest_in.load(Relaxed),
-            digest_out: self.stats().digest_out.load(Relaxed),
+            opens: self.stats().opens.read_once(),
+            reads: self.stats().reads.read_once(),
+            writes: self.stats().writes.read_once(),
+            bytes_in: self.stats().bytes_in.read_once(),
+            bytes_out: self.stats().bytes_out.read_once(),
+            digest_in: self.stats().digest_in.read_once(),
+            digest_out: self.stats().digest_out.read_once(),
         });
 
         writer.write(&stats)?;
@@ -615,13 +615,13 @@ impl DuetDevice {
             fifo.head = 0;
             fifo.used = 0;
             self.publish(&fifo);
-            self.stats().opens.store(0, Relaxed);
-            self.stats().reads.store(0, Relaxed);
-            self.stats().writes.store(0, Relaxed);
-            self.stats().bytes_in.store(0, Relaxed);
-            self.stats().bytes_out.store(0, Relaxed);
-            self.stats().digest_in.store(0, Relaxed);
-            self.stats().digest_out.store(0, Relaxed);
+            self.stats().opens.write_once(0);
+            self.stats().reads.write_once(0);
+            self.stats().writes.write_once(0);
+            self.stats().bytes_in.write_once(0);
+            self.stats().bytes_out.write_once(0);
+            self.stats().digest_in.write_once(0);
+            self.stats().digest_out.write_once(0);
         }
         self.writeq.notify_all();
         Ok(0)
@@ -673,11 +673,11 @@ impl DuetFile {
 
 impl DuetFile {
     fn show_fdinfo(&self, m: &SeqFile) {
-        seq_print!(m, "duet-bytes-read:\t{}\n", self.bytes_read.load(Relaxed));
+        seq_print!(m, "duet-bytes-read:\t{}\n", self.bytes_read.read_once());
         seq_print!(
             m,
             "duet-bytes-written:\t{}\n",
-            self.bytes_written.load(Relaxed)
+            self.bytes_written.read_once()
         );
     }
 }

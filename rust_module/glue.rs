@@ -10,6 +10,8 @@
 //! - [`wait`]: wait queues with C's `wait_event_interruptible()` semantics,
 //!   and poll tables;
 //! - [`mutex`]: taking a [`Mutex`](kernel::sync::Mutex) killably;
+//! - [`once`]: C's `READ_ONCE()`/`WRITE_ONCE()` on an
+//!   [`Atomic`](kernel::sync::atomic::Atomic), inline;
 //! - [`params`]: module params parsed by the kernel's own C param ops;
 //! - [`ratelimit`]: rate-limited log lines, as C's `pr_info_ratelimited()`;
 //! - here: the C exports of `duet_c` (namespace `DUET`, declared in
@@ -41,6 +43,7 @@ use kernel::{
 
 pub(crate) mod miscdev;
 pub(crate) mod mutex;
+pub(crate) mod once;
 pub(crate) mod params;
 pub(crate) mod ratelimit;
 pub(crate) mod wait;
@@ -59,7 +62,8 @@ pub(crate) fn digest(crc: u32, buf: &[u8]) -> u32 {
 /// `/proc/duet` reads in place, field by field with `READ_ONCE()`.
 ///
 /// Each field is written with a single relaxed atomic store (C's
-/// `WRITE_ONCE()`), by the device's writers under its own lock.
+/// `WRITE_ONCE()`: [`once::Once::write_once`]), by the device's writers
+/// under its own lock.
 #[repr(C)]
 pub(crate) struct Stats {
     /// Successful opens.
@@ -246,13 +250,36 @@ const FMODE_READ: u32 = 1 << 0;
 /// `FMODE_WRITE`, `(__force fmode_t)(1 << 1)`.
 const FMODE_WRITE: u32 = 1 << 1;
 
+/// Returns the `struct file` of `file`.
+///
+/// That is `file.as_ptr()`, which at -Os is a call (rustc reuses the kernel
+/// crate's instance of the generic `Opaque::get()` instead of inlining it),
+/// where this is none: `File` is `repr(transparent)` over
+/// `Opaque<bindings::file>`, which is `repr(transparent)` over the C struct.
+#[inline(always)]
+pub(crate) fn file_ptr(file: &File) -> *mut bindings::file {
+    core::ptr::from_ref(file)
+        .cast::<bindings::file>()
+        .cast_mut()
+}
+
+/// Returns the `f_flags` of `file`, as `File::flags()` does, inline (see
+/// [`file_ptr`]).
+#[inline(always)]
+pub(crate) fn f_flags(file: &File) -> u32 {
+    // SAFETY: `file` is a valid file for the duration of the borrow. The
+    // volatile read is C's `READ_ONCE(file->f_flags)`, as in `File::flags()`:
+    // `fcntl()` may change some flags at any time.
+    unsafe { (&raw const (*file_ptr(file)).f_flags).read_volatile() }
+}
+
 /// Returns the `f_mode` of `file`.
 #[inline(always)]
 fn f_mode(file: &File) -> u32 {
     // SAFETY: `file` is a valid file for the duration of the borrow. The
     // volatile read is C's `READ_ONCE(file->f_mode)`: the VFS sets the bits
     // read here before the file is visible to any other call.
-    unsafe { (&raw const (*file.as_ptr()).f_mode).read_volatile() }
+    unsafe { (&raw const (*file_ptr(file)).f_mode).read_volatile() }
 }
 
 /// Returns whether `file` was opened for reading (C's

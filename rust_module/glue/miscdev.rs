@@ -192,7 +192,7 @@ impl OpenFile<'_> {
         // SAFETY: By the type invariant, `open` is in progress, from which
         // `stream_open()` is to be called (fs/open.c): no other call sees
         // the file's `f_mode` yet. It always returns 0.
-        unsafe { bindings::stream_open(self.inode, self.file.as_ptr()) };
+        unsafe { bindings::stream_open(self.inode, super::file_ptr(self.file)) };
     }
 }
 

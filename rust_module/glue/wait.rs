@@ -88,6 +88,17 @@ impl WaitQueue {
         })
     }
 
+    /// The `struct wait_queue_head`: `self.head.get()`, which at -Os is a
+    /// call (rustc reuses the kernel crate's instance of the generic
+    /// `Opaque::get()`), where this is none: `Opaque<T>` is
+    /// `repr(transparent)` over `T`.
+    #[inline(always)]
+    fn raw(&self) -> *mut bindings::wait_queue_head {
+        core::ptr::from_ref(&self.head)
+            .cast::<bindings::wait_queue_head>()
+            .cast_mut()
+    }
+
     /// Sleeps until `condition` returns `true`, or fails with `ERESTARTSYS`
     /// if a signal comes first: C's `wait_event_interruptible(wq,
     /// condition)`.
@@ -159,7 +170,7 @@ impl WaitQueue {
     #[inline(always)]
     fn has_sleeper(&self) -> bool {
         smp_mb(Full);
-        let head = self.head.get();
+        let head = self.raw();
         // SAFETY: `head` is initialised (type invariant). This is C's
         // `list_empty(&wq_head->head)`, `READ_ONCE(head->next) == head`,
         // without the queue's lock as in C; `&raw` makes no reference.
@@ -182,12 +193,7 @@ impl WaitQueue {
             // `wake_up_interruptible()`: `__wake_up(wq, TASK_INTERRUPTIBLE,
             // 1, NULL)`.
             unsafe {
-                bindings::__wake_up(
-                    self.head.get(),
-                    TASK_INTERRUPTIBLE as u32,
-                    1,
-                    ptr::null_mut(),
-                )
+                bindings::__wake_up(self.raw(), TASK_INTERRUPTIBLE as u32, 1, ptr::null_mut())
             };
         }
     }
@@ -252,6 +258,6 @@ impl<'a> PollTable<'a> {
         //   are what registers `wq`: as for `PollCondVar`, the queue is
         //   expected to outlive the files that poll it (a misc device's
         //   data does, glue/miscdev.rs).
-        unsafe { bindings::poll_wait(file.as_ptr(), wq.head.get(), self.table) }
+        unsafe { bindings::poll_wait(super::file_ptr(file), wq.raw(), self.table) }
     }
 }
