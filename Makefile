@@ -15,7 +15,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: x86-only help deps toolchain kernel demo check check-quick run shell bench report stress bugs lab lab-build lab-check lab-guide refresh-patches talk clean-cache
+.PHONY: x86-only help deps toolchain kernel demo check check-quick difftest run shell bench report stress bugs lab lab-build lab-check lab-guide refresh-patches talk clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -27,6 +27,9 @@ help:
 	@echo '  make run SCRIPT=path [FILES=dir]'
 	@echo '                 boot, copy dir in, run the script there, return its status'
 	@echo '  make shell     an interactive guest shell (Ctrl-A X quits)'
+	@echo '  make difftest [SEED=n] [OPS=n]  the same calls to both devices, every'
+	@echo '                 answer compared (tests/selftests/difftest.c); a divergence'
+	@echo '                 is shrunk to a reproducer'
 	@echo '  make bench     measure both devices and the baselines (minutes)'
 	@echo '  make report    write report/report.{md,html,json} (runs bench if needed)'
 	@echo '  make stress    the long sanitizer run on the debug kernel, with a table'
@@ -78,6 +81,9 @@ run: kernel
 
 shell: kernel
 	@sh scripts/boot.sh --shell
+
+difftest: kernel
+	@SEED="$(SEED)" OPS="$(OPS)" sh scripts/difftest.sh
 
 bench: x86-only kernel
 	@sh scripts/bench.sh
