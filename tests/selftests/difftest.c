@@ -2121,51 +2121,138 @@ static void print_ops(FILE *f, const struct op *ops, long n)
 	}
 }
 
+/**
+ * struct shrinking - the state of one shrink
+ * @params: the modules' params
+ * @key:    the comparison that must still diverge
+ * @try:    room for a candidate sequence
+ * @runs:   replays so far
+ * @t0:     when it started
+ */
+struct shrinking {
+	const char *params;
+	const char *key;
+	struct op *try;
+	int runs;
+	double t0;
+};
+
+static int shrink_budget_left(const struct shrinking *sh)
+{
+	return sh->runs < SHRINK_RUNS && now() - sh->t0 < SHRINK_SECONDS;
+}
+
+/* Does @sh->try[0..@n) still diverge on the key? Then it becomes @ops. */
+static int shrink_try(struct shrinking *sh, struct op *ops, long *n, long m)
+{
+	long at = run_ops(sh->params, sh->try, m, 0);
+
+	sh->runs++;
+	if (at < 0 || strcmp(dv.key, sh->key))
+		return 0;
+	*n = at + 1;
+	memcpy(ops, sh->try, *n * sizeof(*ops));
+	return 1;
+}
+
+/* Drop chunks of steps, halving the chunk, while the divergence stays. */
+static void shrink_drop(struct shrinking *sh, struct op *ops, long *n, long chunk)
+{
+	for (;;) {
+		for (long from = 0; from < *n && shrink_budget_left(sh); ) {
+			long cut = from + chunk > *n ? *n - from : chunk;
+
+			if (cut >= *n) {
+				from += chunk;
+				continue;
+			}
+			memcpy(sh->try, ops, from * sizeof(*ops));
+			memcpy(sh->try + from, ops + from + cut,
+			       (*n - from - cut) * sizeof(*ops));
+			if (!shrink_try(sh, ops, n, *n - cut))
+				from += chunk;
+		}
+		if (chunk == 1 || !shrink_budget_left(sh))
+			return;
+		chunk /= 2;
+		if (chunk > *n / 2)
+			chunk = *n / 2 ? *n / 2 : 1;
+	}
+}
+
 /*
- * Drop steps of @ops[0..@n), whose last step diverges on @key, while the
+ * Move each step to another file slot while the divergence stays: a step
+ * that used a file made by dup can then use the original, and the dup
+ * goes. Returns 1 if a step moved.
+ */
+static int shrink_slots(struct shrinking *sh, struct op *ops, long *n)
+{
+	int moved = 0;
+
+	for (long i = *n - 1; i >= 0 && shrink_budget_left(sh); i--) {
+		for (int slot = 0; slot < NSLOT && i < *n; slot++) {
+			if (slot == ops[i].slot || ops[i].kind == OP_OPEN)
+				continue;
+			memcpy(sh->try, ops, *n * sizeof(*ops));
+			sh->try[i].slot = slot;
+			if (shrink_try(sh, ops, n, *n)) {
+				moved = 1;
+				break;
+			}
+		}
+	}
+	return moved;
+}
+
+/*
+ * Make the steps plainer while the divergence stays: an open without each
+ * of its extra flags, a good buffer for a bad one. Returns 1 if one did.
+ */
+static int shrink_args(struct shrinking *sh, struct op *ops, long *n)
+{
+	int plainer = 0;
+
+	for (long i = *n - 1; i >= 0 && shrink_budget_left(sh); i--) {
+		unsigned int extra = ops[i].kind == OP_OPEN ?
+			ops[i].flags & ~(O_ACCMODE | O_PATH) : 0;
+
+		for (unsigned int bit = 1; bit && i < *n; bit <<= 1) {
+			if (!(extra & bit))
+				continue;
+			memcpy(sh->try, ops, *n * sizeof(*ops));
+			sh->try[i].flags &= ~bit;
+			plainer |= shrink_try(sh, ops, n, *n);
+		}
+		for (int j = 0; j < MAXSEG && i < *n; j++) {
+			if (ops[i].buf[j].kind == B_OK)
+				continue;
+			memcpy(sh->try, ops, *n * sizeof(*ops));
+			sh->try[i].buf[j].kind = B_OK;
+			sh->try[i].buf[j].k = 0;
+			plainer |= shrink_try(sh, ops, n, *n);
+		}
+	}
+	return plainer;
+}
+
+/*
+ * Make @ops[0..@n), whose last step diverges on @key, shorter while the
  * same comparison still diverges (at whatever step: the sequence is cut
  * there). Returns the new length.
  */
 static long shrink(const char *params, struct op *ops, long n, const char *key)
 {
-	struct op *try = malloc(n * sizeof(*try));
-	long chunk = n / 2 ? n / 2 : 1;
-	double t0 = now();
-	int runs = 0;
+	struct shrinking sh = { params, key, malloc(n * sizeof(*ops)), 0, now() };
 
 	counting = 0;
-	for (;;) {
-		for (long from = 0; from < n; ) {
-			long cut = from + chunk > n ? n - from : chunk, at;
-
-			if (cut >= n) {
-				from += chunk;
-				continue;
-			}
-			if (runs >= SHRINK_RUNS || now() - t0 > SHRINK_SECONDS)
-				goto out;
-			memcpy(try, ops, from * sizeof(*try));
-			memcpy(try + from, ops + from + cut,
-			       (n - from - cut) * sizeof(*try));
-			at = run_ops(params, try, n - cut, 0);
-			runs++;
-			if (at >= 0 && !strcmp(dv.key, key)) {
-				n = at + 1;
-				memcpy(ops, try, n * sizeof(*ops));
-			} else {
-				from += chunk;
-			}
-		}
-		if (chunk == 1)
-			break;
-		chunk /= 2;
-		if (chunk > n / 2)
-			chunk = n / 2 ? n / 2 : 1;
-	}
-out:
+	shrink_drop(&sh, ops, &n, n / 2 ? n / 2 : 1);
+	for (int pass = 0; pass < 3 && shrink_slots(&sh, ops, &n); pass++)
+		shrink_drop(&sh, ops, &n, 1);
+	if (shrink_args(&sh, ops, &n))
+		shrink_drop(&sh, ops, &n, 1);
 	printf("# shrunk to %ld step%s in %d replays, %.0f s\n", n, n == 1 ? "" : "s",
-	       runs, now() - t0);
-	free(try);
+	       sh.runs, now() - sh.t0);
+	free(sh.try);
 	return n;
 }
 
@@ -3630,8 +3717,12 @@ int main(int argc, char **argv)
 		int nseen = 0, bad = 0;
 		double t = now();
 
-		for (size_t i = 0; i < ARRAY_SIZE(corpus); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(corpus); i++) {
 			bad += param_case(corpus[i], seen, &nseen);
+			if (!((i + 1) % 25))
+				printf("# %zu of %zu param strings, %.0f s\n", i + 1,
+				       ARRAY_SIZE(corpus), now() - t);
+		}
 		divergences += bad;
 		verdict(!bad, "params: %zu strings to finit_module() of both modules%s (%.1f s)",
 			ARRAY_SIZE(corpus), bad ? ", some diverged (above)" : ", the same results",
