@@ -44,7 +44,7 @@ use kernel::{
             Full,
             Relaxed, //
         },
-        Mutex,
+        Mutex, //
     },
     uaccess::{
         UserSlice,
@@ -291,6 +291,10 @@ impl Fifo {
 ///
 /// Lock order: `lock`, then `duet_registry_lock` (export.c); no path takes
 /// both today.
+///
+/// C's `misc` is [`DuetModule`]'s, whose registration carries this device
+/// (so `open` gets it without `container_of()`); C's `stats` are in
+/// `impl_`, which registers them with DUET and keeps them pinned.
 #[pin_data]
 struct DuetDevice {
     /// The device lock, and the queued bytes it protects (C's `lock` and
@@ -767,10 +771,11 @@ impl DuetDevice {
 }
 
 /// The loaded module. When it unloads, its fields drop in declaration
-/// order: the device node first, then the device (its FIFO, then its
-/// DUET registration), and last `_exit_log`, which says so. (A
-/// `PinnedDrop::drop` would run before any field drops, while the node
-/// still exists.)
+/// order: the device node first, and with it the device it carries (its
+/// FIFO, its wait queues, then its DUET registration: C unregisters before
+/// it frees the FIFO, which no one sees), and last `_exit_log`, which says
+/// so. (A `PinnedDrop::drop` would run before any field drops, while the
+/// node still exists.)
 #[pin_data]
 struct DuetModule {
     #[pin]

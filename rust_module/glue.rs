@@ -32,7 +32,7 @@ use kernel::{
             ARef,
             AlwaysRefCounted, //
         },
-        atomic::Atomic,
+        atomic::Atomic, //
     },
     transmute::AsBytes,
     types::{

@@ -18,7 +18,7 @@ use core::{
         PhantomData,
         PhantomPinned, //
     },
-    ptr,
+    ptr, //
 };
 use kernel::{
     bindings,
@@ -30,7 +30,7 @@ use kernel::{
             Full, //
         },
         rcu::synchronize_rcu,
-        LockClassKey,
+        LockClassKey, //
     },
     task::{
         might_sleep,
