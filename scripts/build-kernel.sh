@@ -87,9 +87,12 @@ if [ "$(cat "$work/modules.key" 2>/dev/null)" != "$modules_key" ]; then
 		rm -f "$out/rust/bindings/bindings_generated.rs"
 	fi
 fi
-# Until this build succeeds, no objects are known to match any sources.
-# (abi.key may stay: a deleted bindings file is remade by any build.)
+# Until this build succeeds, no objects are known to match any sources,
+# nor the bindings any shared_abi/ (a build that regenerated them and
+# then failed must not leave the last ABI's key: the next build of that
+# ABI would keep this one's bindings).
 rm -f "$work/modules.key"
+[ -f "$out/rust/bindings/bindings_generated.rs" ] || rm -f "$work/abi.key"
 
 # Build with a rough percentage: count the build's lines against the
 # count of the last full build (or a first guess).

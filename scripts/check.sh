@@ -11,6 +11,8 @@
 # whatever DUET_ARCH says.
 DUET_ARCH=x86_64
 . "$(dirname "$0")/lib.sh"
+# Every status is looked at here: a failing command must not end the run.
+set +e
 
 # The suites, in the order `make check` runs them: NAME, the kernels it
 # needs (x86_64 flavors, or arm64), and what it checks. Those of the lab
@@ -79,22 +81,38 @@ boot() {
 	DUET_ARCH=${arch:-x86_64} DUET_FLAVOR=$1 DUET_CMDLINE=$2 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
 		sh "$TOP/scripts/boot.sh" "$3"
 }
-# ready KERNEL - prepare KERNEL (lab, debug: x86_64 flavors; arm64: the
-# arm64 lab kernel) once; false if its set-up failed.
-ready() {
-	[ "$1" != - ] || return 0
-	[ ! -f "$out/ready-$1" ] || return "$(cat "$out/ready-$1")"
-	start=$(date +%s)
+# prepare KERNEL - set up KERNEL (lab, debug: x86_64 flavors; arm64: the
+# arm64 lab kernel): toolchain root, kernel, modules, guest image. Its
+# status goes to $out/built-KERNEL, its messages to $out/prepare-KERNEL.log.
+prepare() {
+	_start=$(date +%s)
 	case $1 in
 	arm64) DUET_ARCH=arm64 sh "$TOP/scripts/prepare.sh" lab ;;
 	*) sh "$TOP/scripts/prepare.sh" "$1" ;;
-	esac
-	rc=$?
-	[ "$rc" = 0 ] || rc=1
-	echo "$rc" >"$out/ready-$1"
-	printf '%s\tset-up of the %s kernel\n' "$(($(date +%s) - start))" "$1" >>"$out/times"
-	verdict "$rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
-	return "$rc"
+	esac >"$out/prepare-$1.log" 2>&1
+	_rc=$?
+	[ "$_rc" = 0 ] || msg "the $1 kernel's set-up failed (status $_rc)"
+	printf '%s\tset-up of the %s kernel\n' "$(($(date +%s) - _start))" "$1" >>"$out/times"
+	echo "$_rc" >"$out/built-$1"
+}
+# ready KERNEL - wait until KERNEL is set up (by the builder, below);
+# the first time, say how that went; false if it failed.
+ready() {
+	[ "$1" != - ] || return 0
+	[ ! -f "$out/ready-$1" ] || return "$(cat "$out/ready-$1")"
+	[ -f "$out/built-$1" ] || msg "waiting for the $1 kernel's set-up (log: $out/prepare-$1.log)"
+	_n=0
+	while [ ! -f "$out/built-$1" ]; do
+		sleep 2
+		_n=$((_n + 1))
+		# Every 30 s, where it is (the build's percentage, say).
+		[ $((_n % 15)) != 0 ] || msg "$1 kernel: $(tail -n 1 "$out/prepare-$1.log" 2>/dev/null | sed 's/^duet: *//')"
+	done
+	_rc=$(cat "$out/built-$1")
+	[ "$_rc" = 0 ] || { _rc=1; tail -n 20 "$out/prepare-$1.log" | sed 's/^/#   /'; }
+	echo "$_rc" >"$out/ready-$1"
+	verdict "$_rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
+	return "$_rc"
 }
 
 # The suites' commands: run_NAME prints TAP and exits non-zero on a
@@ -207,7 +225,7 @@ for s in $selected; do
 	fi
 	suite "$s"
 done
-[ -z "${builder:-}" ] || wait "$builder"
+[ -z "${builder:-}" ] || wait "$builder" 2>/dev/null
 
 echo "# time of each part, slowest first (seconds; $(($(date +%s) - began)) in all):"
 sort -rn "$out/times" | sed 's/^/#   /'
