@@ -4,21 +4,21 @@
 # step done before it must be undone.
 check "modinfo $mod lists the parameter fail_init" \
 	"$(c_or_rust "declare it with module_param_unsafe(fail_init, bool, 0) and MODULE_PARM_DESC()" \
-		"declare it in module!'s params: fail_init: bool { default: false, description: ... }")" \
+		"declare static FAIL_INIT: Param<bool> and list it in PARAMS with perm 0 (not in sysfs)")" \
 	sh -c "modinfo -F parm $mod | grep -q '^fail_init:'" || return
 # duet_rust needs duet_c: load it first, to see what the failure leaves there.
 [ "$lang" = c ] || modprobe duet_c
 dmesg -c >/dev/null
 check "modprobe $mod fail_init=1 fails with ENOMEM (\"Cannot allocate memory\")" \
 	"$(c_or_rust "when fail_init is set, return -ENOMEM after misc_register() succeeded" \
-		"when fail_init is set, return Err(ENOMEM) from the pin_chain() closure, after the node exists")" \
+		"when FAIL_INIT is set, return Err(ENOMEM) from a _: { ... } block of try_pin_init!, after misc <- made the node")" \
 	sh -c "! modprobe $mod fail_init=1 2>/tmp/fail.out && cat /tmp/fail.out && grep -q 'Cannot allocate memory' /tmp/fail.out"
 check "it failed halfway: the log says \"fail_init: failing after $dev was registered\"" \
 	"log it with $(c_or_rust "pr_err()" "pr_err!") just before failing, once the device is registered" \
 	log_has "<3>$mod: fail_init: failing after $dev was registered"
 check "nothing is left: $mod is not loaded, $dev is gone, /proc/duet has no \"$impl\" row" \
 	"$(c_or_rust "undo each step in reverse: a new label err_deregister: misc_deregister() above err_unregister:" \
-		"fail after try_pin_init! has made every field, so that dropping them undoes everything")" \
+		"fail after misc <- made the node, so that dropping it undoes everything; glue/miscdev.rs must then free the device too: owner_unloading() is true with no module reference left (<= 0), as during init, not only at unload (< 0)")" \
 	sh -c "! grep -q '^$mod ' /proc/modules && [ ! -e $dev ] && ! grep -q '^$impl ' /proc/duet 2>/dev/null"
 if [ "$lang" = rust ]; then
 	check "duet_c is no longer held: its refcnt is back to 0 (the DUET registration was dropped)" \

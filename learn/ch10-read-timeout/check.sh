@@ -5,12 +5,12 @@
 # that long; 0, the default, waits as before.
 check "modinfo $mod lists the parameter read_timeout_ms" \
 	"$(c_or_rust "declare it with module_param(read_timeout_ms, uint, 0444) and MODULE_PARM_DESC()" \
-		"declare it in module!'s params: read_timeout_ms: u32 { default: 0, description: ... }")" \
+		"declare static READ_TIMEOUT_MS: Param<u32> and list it in PARAMS: ModuleParam::new(c\"read_timeout_ms\", &READ_TIMEOUT_MS, 0o444, ...)")" \
 	sh -c "modinfo -F parm $mod | grep -q '^read_timeout_ms:'" || return
 dmesg -c >/dev/null
 check "loading with read_timeout_ms=60001 fails with EINVAL" \
 	"$(c_or_rust "check it in duet_init() with duet_param_check(\"read_timeout_ms\", read_timeout_ms, 0, 60000)" \
-		"check it in DuetDevice::new() with param_in_range(\"read_timeout_ms\", ..., 0, 60000)?")" \
+		"check it in DuetModule::init() with param_check(\"read_timeout_ms\", READ_TIMEOUT_MS.get(), 0, 60000)?")" \
 	sh -c "! modprobe $mod read_timeout_ms=60001 2>/tmp/range.out && cat /tmp/range.out && grep -q 'Invalid argument' /tmp/range.out"
 check "it says why: \"read_timeout_ms=60001 is out of range [0, 60000]\"" \
 	"the range check logs the param, its value and the range, as for capacity" \
@@ -25,7 +25,7 @@ timeout 10 dd if="$dev" of=/dev/null bs=1 count=1 2>/tmp/timeout.out 4>&-
 ms=$(elapsed_ms "$start")
 check "with read_timeout_ms=300, a read of the empty device fails with ETIMEDOUT (\"Connection timed out\")" \
 	"$(c_or_rust "wait with wait_event_interruptible_timeout(); it returns 0 when the time ran out: return -ETIMEDOUT" \
-		"wait with readq.wait_interruptible_timeout(); on CondVarTimeoutResult::Timeout return Err(ETIMEDOUT)")" \
+		"wait with dev.readq.wait_interruptible_timeout(condition, timeout)?; it returns 0 when the time ran out: return Err(ETIMEDOUT)")" \
 	grep -q 'Connection timed out' /tmp/timeout.out
 check "it waited about 300 ms first (took $ms ms)" \
 	"turn the milliseconds into jiffies with msecs_to_jiffies()" \

@@ -12,8 +12,8 @@ check "the conformance suite was built with the DUET_IOC_OPENERS tests" \
 	sh -c "conformance -l 2>&1 | grep -q openers_count_open_files" || return
 for t in info openers_count_open_files openers_bad_pointers_get_efault; do
 	check "conformance: duet.$impl.$t passes" \
-		"$(c_or_rust "a case DUET_IOC_OPENERS in duet_ioctl(): fill the struct under the lock, then copy_to_user() it" \
-			"add const u32 RUST_CONST_HELPER_DUET_IOC_OPENERS = DUET_IOC_OPENERS; to duet_export.h, a glue::Openers newtype that is AsBytes (with its SAFETY comment), and a match arm that writes it with a UserSliceWriter")" \
+		"$(c_or_rust "a case DUET_IOC_OPENERS in duet_ioctl(): fill the struct with atomic_read() of the counters, without the lock as INFO does, then copy_to_user() it" \
+			"add const u32 RUST_CONST_HELPER_DUET_IOC_OPENERS = DUET_IOC_OPENERS; to duet_export.h, a glue::Openers newtype that is AsBytes (with its SAFETY comment), and a match arm that fills it with read_once() of the counters and writes it with a UserSliceWriter")" \
 		sh -c "conformance -r duet.$impl.$t >/tmp/conf.out 2>&1; cat /tmp/conf.out; grep -q '^ok 1 duet.$impl.$t\$' /tmp/conf.out"
 done
 check "duetctl $dev openers prints files, readers and writers (3 files of holdopen, and its own)" \
