@@ -34,8 +34,10 @@ use kernel::{
     },
     task::{
         might_sleep,
+        MAX_SCHEDULE_TIMEOUT,
         TASK_INTERRUPTIBLE, //
     },
+    time::Jiffies,
     types::Opaque, //
 };
 
@@ -157,6 +159,64 @@ impl WaitQueue {
         // INVARIANT: `entry` is off the queue when this returns.
         unsafe { bindings::finish_wait(self.head.get(), entry.get()) };
         Ok(())
+    }
+
+    /// Sleeps until `condition` returns `true` or `timeout` jiffies have
+    /// passed, or fails with `ERESTARTSYS` if a signal comes first: C's
+    /// `wait_event_interruptible_timeout(wq, condition, timeout)`.
+    ///
+    /// Returns the jiffies left, at least 1, if `condition` returned `true`,
+    /// or 0 if the time ran out with it `false`. `condition` is checked as by
+    /// [`Self::wait_interruptible`], so a condition that is true wins over a
+    /// pending signal and over the end of the time. A `timeout` beyond
+    /// `MAX_SCHEDULE_TIMEOUT` waits with no limit, as for a `CondVar`.
+    // Chapter 10's exercise of the lab (learn/ch10-read-timeout) uses it.
+    #[allow(dead_code)]
+    pub(crate) fn wait_interruptible_timeout(
+        &self,
+        mut condition: impl FnMut() -> bool,
+        timeout: Jiffies,
+    ) -> Result<Jiffies> {
+        might_sleep();
+        let mut left = timeout.try_into().unwrap_or(MAX_SCHEDULE_TIMEOUT);
+        // C's `___wait_cond_timeout()`: the condition, or the time ran out.
+        let mut done = |left: &mut c_long| {
+            let cond = condition();
+            if cond && *left == 0 {
+                *left = 1;
+            }
+            cond || *left == 0
+        };
+        if done(&mut left) {
+            return Ok(left as Jiffies);
+        }
+        // As in `wait_event()`, with `schedule_timeout()` for `schedule()`.
+        let entry = Opaque::<bindings::wait_queue_entry>::uninit();
+        // SAFETY: As in `wait_event()`.
+        unsafe { bindings::init_wait_entry(entry.get(), 0) };
+        loop {
+            // SAFETY: As in `wait_event()`.
+            let interrupted = unsafe {
+                bindings::prepare_to_wait_event(self.head.get(), entry.get(), TASK_INTERRUPTIBLE)
+            };
+            if done(&mut left) {
+                break;
+            }
+            if interrupted != 0 {
+                // INVARIANT: As in `wait_event()`: `entry` is off the queue.
+                return Err(ERESTARTSYS);
+            }
+            // SAFETY: As in `wait_event()`; `schedule_timeout()` also returns
+            // when `left` jiffies have passed, with the jiffies still left.
+            left = unsafe { bindings::schedule_timeout(left) };
+            if done(&mut left) {
+                break;
+            }
+        }
+        // SAFETY: As in `wait_event()`.
+        // INVARIANT: `entry` is off the queue when this returns.
+        unsafe { bindings::finish_wait(self.head.get(), entry.get()) };
+        Ok(left as Jiffies)
     }
 
     /// Returns whether a task waits or a poller is registered: C's
