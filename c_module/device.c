@@ -196,7 +196,7 @@ static int duet_fifo_resize(struct duet_fifo *fifo, u32 capacity)
  */
 struct duet_dev {
 	struct miscdevice misc;
-	struct mutex lock;
+	struct mutex lock;		/* see above */
 	wait_queue_head_t readq;
 	wait_queue_head_t writeq;
 	struct duet_fifo fifo;
@@ -236,9 +236,11 @@ static void duet_publish(struct duet_dev *dev)
 	WRITE_ONCE(dev->capacity, dev->fifo.capacity);
 }
 
-/* Add @n to a statistic; its writers hold the device lock. */
-#define duet_count(dev, field, n)					\
-	WRITE_ONCE((dev)->stats.field, (dev)->stats.field + (n))
+/* Add @n to the statistic @stat; its writers hold the device lock. */
+static void duet_count(u64 *stat, u64 n)
+{
+	WRITE_ONCE(*stat, *stat + n);
+}
 
 /* Wake the waiters and pollers of @wq, if there are any. */
 static void duet_wake(wait_queue_head_t *wq)
@@ -275,7 +277,7 @@ static int duet_open(struct inode *inode, struct file *file)
 			atomic_inc(&dev->nreaders);
 		if (file->f_mode & FMODE_WRITE)
 			atomic_inc(&dev->nwriters);
-		duet_count(dev, opens, 1);
+		duet_count(&dev->stats.opens, 1);
 	}
 	duet_get(dev->impl);
 	/* A FIFO has no file position: pread, pwrite and lseek get ESPIPE. */
@@ -342,8 +344,8 @@ static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	}
 	if (ret) {
 		duet_publish(dev);
-		duet_count(dev, reads, 1);
-		duet_count(dev, bytes_out, ret);
+		duet_count(&dev->stats.reads, 1);
+		duet_count(&dev->stats.bytes_out, ret);
 		WRITE_ONCE(dev->stats.digest_out, crc);
 	}
 out_unlock:
@@ -395,8 +397,8 @@ static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		goto out_unlock;
 	}
 	duet_publish(dev);
-	duet_count(dev, writes, 1);
-	duet_count(dev, bytes_in, ret);
+	duet_count(&dev->stats.writes, 1);
+	duet_count(&dev->stats.bytes_in, ret);
 	WRITE_ONCE(dev->stats.digest_in, crc);
 out_unlock:
 	mutex_unlock(&dev->lock);
