@@ -13,8 +13,8 @@ show 'lsmod'
 show 'modinfo duet_c'
 show 'modinfo duet_rust'
 show 'ls -l /dev/duet-c /dev/duet-rust'
-show 'cat /sys/module/duet_c/parameters/capacity'
-echo "(Rust params in Linux 7.3 are not shown in sysfs: /sys/module/duet_rust has no parameters/)"
+show 'cat /sys/module/duet_c/parameters/capacity /sys/module/duet_rust/parameters/capacity'
+echo "(duet_rust's params are parsed by the kernel's C param ops, as duet_c's, so sysfs shows them too)"
 show 'rmmod duet_c'
 echo "(refused: duet_rust still uses duet_c's exports)"
 show 'rmmod duet_rust'

@@ -18,7 +18,7 @@ step() {
 
 step "Load order and dependencies" \
 	'modprobe $mod capacity=131072 && lsmod | grep "^duet\|^Module"'
-step "Params: declared alike, shown differently" \
+step "Params: declared alike, parsed alike, both in sysfs" \
 	'modinfo -F parm $mod | cut -d: -f1; ls /sys/module/$mod/parameters 2>&1 | tr "\n" " "; echo'
 step "A transfer: 100000 bytes in and out, digests in /proc/duet" \
 	'cat /tmp/data > $dev && cat $dev > /tmp/out.$impl && cmp /tmp/data /tmp/out.$impl && echo "out = in: identical"; grep "^impl\|^$impl " /proc/duet | cut -c1-6,46-93'
