@@ -4,11 +4,14 @@
 # bugs/*/*.patch, the lab's learn/*/*.patch, the differential tester's
 # tests/difftest/plants/*.patch; or the PATCHes given) onto the sources
 # as they are now. Each is applied on its own to a scratch copy of the
-# files it names (patch's fuzzy apply: shifted lines, up to 3 changed
-# context lines), and written again as the diff of that copy against the
-# sources, so that its line numbers and context are exact again. A patch
-# that no longer applies is left as it was and named, with its rejected
-# hunks: that one needs a hand. Exits non-zero if any does.
+# files it names, its hunks found where their context is, however far the
+# lines moved, and written again as the diff of that copy against the
+# sources, so that its line numbers are exact again. A hunk whose context
+# changed is not placed by guesswork: patch's fuzz matches a few context
+# lines anywhere, and an added line then lands in the wrong item (as it
+# did once, in struct definitions and doc comments). Such a patch, and
+# one that no longer applies, is left as it was and named, with its
+# hunks: it needs a hand. Exits non-zero if any does.
 . "$(dirname "$0")/lib.sh"
 
 if [ $# = 0 ]; then
@@ -30,8 +33,8 @@ for p in "$@"; do
 			[ ! -f "$TOP/$f" ] || cp "$TOP/$f" "$tmp/$side/$f"
 		done
 	done
-	if ! patch -s -p1 -F3 --no-backup-if-mismatch -d "$tmp/b" -r "$tmp/rej" <"$p" >"$tmp/log" 2>&1; then
-		msg "needs a hand: $name does not apply to the sources now"
+	if ! patch -s -p1 -F0 --no-backup-if-mismatch -d "$tmp/b" -r "$tmp/rej" <"$p" >"$tmp/log" 2>&1; then
+		msg "needs a hand: $name does not apply to the sources now without changed context"
 		sed 's/^/duet:   /' "$tmp/log" "$tmp/rej" 2>/dev/null | head -n 30 >&2
 		rm -f "$tmp/rej"
 		failed=$((failed + 1))
