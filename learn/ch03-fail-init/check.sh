@@ -18,7 +18,7 @@ check "it failed halfway: the log says \"fail_init: failing after $dev was regis
 	log_has "<3>$mod: fail_init: failing after $dev was registered"
 check "nothing is left: $mod is not loaded, $dev is gone, /proc/duet has no \"$impl\" row" \
 	"$(c_or_rust "undo each step in reverse: a new label err_deregister: misc_deregister() above err_unregister:" \
-		"fail after misc <- made the node, so that dropping it undoes everything; glue/miscdev.rs must then free the device too: owner_unloading() is true with no module reference left (<= 0), as during init, not only at unload (< 0)")" \
+		"fail after misc <- made the node, so that dropping it undoes everything: the registration frees the device it carries, and the device drops its DUET registration")" \
 	sh -c "! grep -q '^$mod ' /proc/modules && [ ! -e $dev ] && ! grep -q '^$impl ' /proc/duet 2>/dev/null"
 if [ "$lang" = rust ]; then
 	check "duet_c is no longer held: its refcnt is back to 0 (the DUET registration was dropped)" \

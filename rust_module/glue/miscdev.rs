@@ -134,16 +134,21 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         unsafe { pin_init::pin_init_from_closure(init) }
     }
 
-    /// Returns whether the owner module is being unloaded, all its
-    /// references gone: then no file opened through the registration is
-    /// left, for each holds one (`fops->owner`) until it is released.
+    /// Returns whether the owner module has no reference left: then no file
+    /// opened through the registration is left, for each holds one
+    /// (`fops->owner`) until it is released, and once the device is
+    /// deregistered no file can be opened. So it is when the module is being
+    /// unloaded, and when its init fails with no file open.
     #[cfg(CONFIG_MODULE_UNLOAD)]
     fn owner_unloading() -> bool {
         let owner = this_module::<T::OwnerModule>().as_ptr();
         // SAFETY: `owner` is the owner module, which runs this code.
         // `module_refcount()` is -1 once `delete_module()` has taken its last
-        // reference (kernel/module/main.c).
-        !owner.is_null() && unsafe { bindings::module_refcount(owner) } < 0
+        // reference, and 0 while the module has none but its own, as during
+        // its init (kernel/module/main.c). An open that fails after the
+        // device is deregistered may hold one a little longer: then the data
+        // is leaked, never freed too early.
+        !owner.is_null() && unsafe { bindings::module_refcount(owner) } <= 0
     }
 
     /// Without `CONFIG_MODULE_UNLOAD`, modules are never unloaded.
