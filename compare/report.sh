@@ -161,6 +161,7 @@ PLOT
 	echo "![Two-CPU transfer](plots/xfer2cpu.svg)"
 	echo
 	sh "$cmp/reliability.sh" "$dir/stress.txt"
+	sh "$cmp/same-answers.sh" "$dir/difftest.txt" "$cmp/../tests/difftest-allowed.txt"
 	sh "$cmp/bugs-table.sh" "$dir/bugs.tsv"
 	sh "$cmp/static.sh"
 } >"$dir/report.md"

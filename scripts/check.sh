@@ -123,7 +123,7 @@ run_lifecycle() { boot lab "" "$TOP/tests/lifecycle.sh"; }
 run_conformance() { boot lab "" "$TOP/tests/conformance.sh"; }
 run_conformance32() { boot lab "" "$TOP/tests/conformance32.sh"; }
 run_kunit() { sh "$TOP/tests/kunit.sh"; }
-run_difftest() { sh "$TOP/scripts/difftest.sh" --check lab; }
+run_difftest() { DUET_DIFFTEST_OUT=$smoke/difftest.txt sh "$TOP/scripts/difftest.sh" --check lab; }
 run_difftest_quick() { sh "$TOP/scripts/difftest.sh" --quick lab; }
 run_sanitized() { boot debug "" "$TOP/tests/sanitized.sh"; }
 run_difftest_debug() { sh "$TOP/scripts/difftest.sh" --quick debug; }

@@ -27,5 +27,13 @@ files=$(mktemp -d "${TMPDIR:-/tmp}/duet-difftest.XXXXXX")
 trap 'rm -rf "$files"' EXIT
 echo "$args" >"$files/difftest.args"
 cp "$TOP/tests/difftest-allowed.txt" "$files/"
-msg "difftest on the $flavor kernel: ${args:-seeds 1 to 5, 20000 operations each, every scenario, the param corpus}"
-DUET_FLAVOR=$flavor DUET_TIMEOUT=${DUET_TIMEOUT:-1800} sh "$TOP/scripts/boot.sh" "$TOP/tests/difftest.sh" "$files"
+# The output is kept for the report's "Same answers" section.
+save=${DUET_DIFFTEST_OUT:-}
+[ -n "$save" ] || [ "$mode" != user ] || save=${DUET_REPORT:-$TOP/report}/difftest.txt
+[ -z "$save" ] || mkdir -p "$(dirname "$save")"
+msg "difftest on the $flavor kernel: ${args:-seeds 1 to 5, 20000 operations each, every scenario, the param corpus}${save:+ (output kept in $save)}"
+{
+	DUET_FLAVOR=$flavor DUET_TIMEOUT=${DUET_TIMEOUT:-1800} sh "$TOP/scripts/boot.sh" "$TOP/tests/difftest.sh" "$files"
+	echo $? >"$files/rc"
+} | tee "${save:-/dev/null}"
+exit "$(cat "$files/rc")"
