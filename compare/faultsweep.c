@@ -145,7 +145,13 @@ static int sweep_load(const char *path, const char *params)
 		if (ret == 0) {
 			if (syscall(SYS_delete_module, name, O_NONBLOCK))
 				problem(n, "%s loaded but cannot be unloaded: %s", name, errno);
-		} else if (err != ENOMEM && err != EFAULT) {
+		} else if (err != ENOMEM && err != EFAULT && err != EKEYREJECTED) {
+			/*
+			 * (EKEYREJECTED: the lab kernel checks module
+			 * signatures, and pkcs7_validate_trust_one() turns any
+			 * error of the signature check, an injected ENOMEM
+			 * too, into -EKEYREJECTED.)
+			 */
 			problem(n, "load of %s failed with %s", name, err);
 		} else if (module_loaded(path)) {
 			problem(n, "failed load left %s loaded (%s)", name, err);
