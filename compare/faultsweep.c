@@ -148,9 +148,10 @@ static int sweep_load(const char *path, const char *params)
 		} else if (err != ENOMEM && err != EFAULT && err != EKEYREJECTED) {
 			/*
 			 * (EKEYREJECTED: the lab kernel checks module
-			 * signatures, and pkcs7_validate_trust_one() turns any
-			 * error of the signature check, an injected ENOMEM
-			 * too, into -EKEYREJECTED.)
+			 * signatures, and pkcs7_validate_trust_one() returns
+			 * -EKEYREJECTED for every error of verify_signature()
+			 * but -ENOMEM; a fault injected deeper in the crypto
+			 * API can come out as such an error.)
 			 */
 			problem(n, "load of %s failed with %s", name, err);
 		} else if (module_loaded(path)) {
