@@ -28,6 +28,7 @@ difftest	lab	the differential tester: the same calls to both devices (bounded ru
 difftest-quick	lab	the differential tester, short run (make check-quick only)
 report		lab	a quick bench, the report in Chromium, the cost gate
 lab-guide	-	the rendered lab guide is up to date with the sources
+differences	-	docs/differences.md lists the differences the tester allows
 lab		lab	every lab chapter and exercise solution
 lab-check	lab	the hands-on lab's grader: skeletons fail, solutions pass
 unprivileged	lab	make demo and conformance as a user without root
@@ -46,7 +47,7 @@ arm64-kunit	arm64	KUnit on arm64
 EOF
 }
 # What make check-quick runs: about 3 minutes on a warm cache.
-QUICK=gates,lifecycle,conformance,kunit,difftest-quick
+QUICK=gates,lifecycle,conformance,kunit,difftest-quick,differences
 
 if [ "${LIST:-}" = 1 ]; then
 	suites | awk -F '\t+' '{ printf "%-20s %-10s %s\n", $1, $2, $3 }'
@@ -172,6 +173,7 @@ run_report() {
 	return "$rc"
 }
 run_lab_guide() { sh "$TOP/scripts/lab-guide.sh" --check; }
+run_differences() { sh "$TOP/tests/differences.sh"; }
 run_lab() { sh "$TOP/scripts/lab.sh" --check; }
 run_lab_check() { sh "$TOP/tests/learn.sh"; }
 run_bugs() { mkdir -p "$smoke" && sh "$TOP/tests/bugs.sh" "$smoke"; }
