@@ -2,8 +2,9 @@
 /*
  * device_kunit.c - the KUnit cases of duet_c's FIFO (suite duet_c_fifo),
  * run when the module loads with KUnit enabled (kunit.enable=1). Included
- * by device.c, whose static functions they test; their Rust twins are in
- * rust_module/tests.rs.
+ * by device.c, whose static functions they test. Their Rust twins stay in
+ * duet_rust.rs's tests module: #[kunit_tests] is an attribute macro, and
+ * an attribute macro cannot take a module whose body is in another file.
  */
 #include <kunit/test.h>
 
