@@ -130,7 +130,8 @@ run_sanitized() { boot debug "" "$TOP/tests/sanitized.sh"; }
 run_difftest_debug() { sh "$TOP/scripts/difftest.sh" --quick debug; }
 # The arm64 guest (qemu-system-aarch64 -M virt): kernel and modules
 # cross-built by the same clang and rustc (README, "arm64").
-run_arm64() {
+run_arm64() (
+	# (a subshell: ktap_finished exits)
 	. "$TOP/tests/ktap.sh"
 	ktap_plan 1
 	arch=arm64
@@ -142,7 +143,7 @@ run_arm64() {
 		"make demo boots the arm64 kernel (aarch64), loads both modules and unloads them (status $rc)" \
 		"$out/arm64-demo.log"
 	ktap_finished
-}
+)
 run_arm64_lifecycle() { arch=arm64; boot lab "" "$TOP/tests/lifecycle.sh"; }
 run_arm64_conformance() { arch=arm64; boot lab "" "$TOP/tests/conformance.sh"; }
 run_arm64_conformance32() { arch=arm64; boot lab "" "$TOP/tests/conformance32.sh"; }
