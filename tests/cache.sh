@@ -22,7 +22,32 @@ GUEST
 both() { [ "$1" = 0 ] && [ "$2" = 2 ]; }
 
 [ $# -gt 0 ] || set -- lab debug
-ktap_plan $((3 * $#))
+ktap_plan $((2 + 3 * $#))
+
+# The keys of the toolchain root and of each kernel (lib.sh) in the copy
+# DIR, as that copy computes them.
+keys() {
+	printf '. "%s/scripts/lib.sh"\ntoolchain_dir\nkernel_dir lab\nkernel_dir debug\nDUET_ARCH=arm64 sh "%s/scripts/.keys-arm64.sh"\n' "$1" "$1" >"$1/scripts/.keys.sh"
+	printf '. "%s/scripts/lib.sh"\nkernel_dir lab\n' "$1" >"$1/scripts/.keys-arm64.sh"
+	sh "$1/scripts/.keys.sh" 2>/dev/null | sed "s|$DUET_CACHE/||"
+	rm -f "$1/scripts/.keys.sh" "$1/scripts/.keys-arm64.sh"
+}
+# A comment edited in every script of scripts/ and every config fragment
+# re-keys nothing (lib.sh: code_of); a line of code edited does.
+scratch_copy "$tmp/keys"
+keys "$tmp/keys" >"$tmp/keys.before"
+for f in "$tmp"/keys/scripts/*.sh "$tmp"/keys/config/*.config "$tmp"/keys/config/arch/*.sh; do
+	printf '# a comment edited by tests/cache.sh\n' >>"$f"
+	sed -i '2s/$/ (edited)/' "$f"
+done
+keys "$tmp/keys" >"$tmp/keys.after"
+diff -u "$tmp/keys.before" "$tmp/keys.after" >"$tmp/keys.diff"
+ktap_result $? "cache: comments edited in every script of scripts/ and config/ re-key neither the toolchain root nor any kernel ($(tr '\n' ' ' <"$tmp/keys.before"))" "$tmp/keys.diff"
+printf 'CONFIG_PRINTK_TIME=y\n' >>"$tmp/keys/config/lab.config"
+printf 'true\n' >>"$tmp/keys/scripts/toolchain.sh"
+keys "$tmp/keys" >"$tmp/keys.code"
+[ "$(grep -c root- "$tmp/keys.code")" = 1 ] && ! grep -qxFf "$tmp/keys.code" "$tmp/keys.after"
+ktap_result $? "cache: a line of code added to toolchain.sh and lab.config re-keys the root and every kernel" "$tmp/keys.code"
 for flavor in "$@"; do
 	scratch_copy "$tmp/copy"
 	sed -i "s|\"registered /dev/%s |\"registered /dev/%s $marker |" "$tmp/copy/c_module/device.c"
