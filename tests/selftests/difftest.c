@@ -2131,7 +2131,7 @@ static void print_divergence(void)
 {
 	printf("#   first difference: %s: c %s, rust %s", dv.key, dv.c, dv.r);
 	if (dv.count > 1)
-		printf(" (and %ld more in this step)", dv.count - 1);
+		printf(" (and %ld more comparison%s)", dv.count - 1, dv.count > 2 ? "s" : "");
 	printf("\n");
 }
 
