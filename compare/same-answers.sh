@@ -22,7 +22,7 @@ awk '/^(not )?ok [0-9]+ - lockstep seed [0-9]+: / { t = $0; sub(/.*lockstep seed
 	/^(not )?ok [0-9]+ - blocking: / { t = $0; sub(/.*blocking: [a-z]+, /, "", t); s += t + 0 }
 	/^(not )?ok [0-9]+ - params: / { t = $0; sub(/.*params: /, "", t); p += t + 0 }
 	/^not ok [0-9]+ - / { d++ }
-	END { printf "Operations compared: %d; blocking scenarios: %d (each run twice per device); module param strings: %d; groups that diverged: %d.\n", n, s, p, d }' "$run"
+	END { printf "Operations compared: %d; blocking scenarios: %d; module param strings: %d; groups that diverged: %d.\n", n, s, p, d }' "$run"
 echo
 echo "The differences it allows, and nothing else (tests/difftest-allowed.txt):"
 echo

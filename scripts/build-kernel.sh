@@ -82,7 +82,7 @@ if [ "$(cat "$work/modules.key" 2>/dev/null)" != "$modules_key" ]; then
 		rm -rf "$out/drivers/misc/duet"
 	fi
 	if [ "$(cat "$work/abi.key" 2>/dev/null)" != "$abi_key" ] &&
-		[ -f "$out/rust/bindings/bindings_generated.rs" ]; then
+		[ -s "$out/rust/bindings/bindings_generated.rs" ]; then
 		say "shared_abi/ differs from the last build: regenerating the Rust bindings"
 		rm -f "$out/rust/bindings/bindings_generated.rs"
 	fi
@@ -92,7 +92,8 @@ fi
 # then failed must not leave the last ABI's key: the next build of that
 # ABI would keep this one's bindings).
 rm -f "$work/modules.key"
-[ -f "$out/rust/bindings/bindings_generated.rs" ] || rm -f "$work/abi.key"
+# (An interrupted build can leave the file empty: that is no bindings.)
+[ -s "$out/rust/bindings/bindings_generated.rs" ] || rm -f "$out/rust/bindings/bindings_generated.rs" "$work/abi.key"
 
 # Build with a rough percentage: count the build's lines against the
 # count of the last full build (or a first guess).

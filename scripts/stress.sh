@@ -27,5 +27,10 @@ echo "# make stress: $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - start)) 
 # The table per module, as the report's reliability section shows it.
 echo
 sh "$TOP/compare/reliability.sh" "$log"
+# The differential tester's long run: 10^7 operations, on the lab kernel.
+sh "$TOP/scripts/prepare.sh" lab
+msg "the differential tester: 10^7 operations on the lab kernel (about 2 hours under TCG); output in $dir/difftest-stress.txt"
+DUET_TIMEOUT=${DUET_DIFFTEST_TIMEOUT:-14400} DUET_DIFFTEST_OUT=$dir/difftest-stress.txt \
+	sh "$TOP/scripts/difftest.sh" --stress lab || rc=1
 if [ "$rc" = 0 ]; then msg "make stress passed"; else msg "make stress FAILED (status $rc): see $log"; fi
 exit "$rc"
