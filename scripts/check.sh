@@ -26,6 +26,7 @@ conformance32	lab	the same from a 32-bit program (compat_ioctl)
 kunit		lab	the KUnit suites of both modules, read by kunit.py
 difftest	lab	the differential tester: the same calls to both devices (bounded run)
 difftest-quick	lab	the differential tester, short run (make check-quick only)
+difftest-plants	lab	three planted one-line changes, each caught and shrunk by the tester
 report		lab	a quick bench, the report in Chromium, the cost gate
 lab-guide	-	the rendered lab guide is up to date with the sources
 differences	-	docs/differences.md lists the differences the tester allows
@@ -125,6 +126,7 @@ run_conformance() { boot lab "" "$TOP/tests/conformance.sh"; }
 run_conformance32() { boot lab "" "$TOP/tests/conformance32.sh"; }
 run_kunit() { sh "$TOP/tests/kunit.sh"; }
 run_difftest() { DUET_DIFFTEST_OUT=$smoke/difftest.txt sh "$TOP/scripts/difftest.sh" --check lab; }
+run_difftest_plants() { sh "$TOP/tests/difftest-plants.sh"; }
 run_difftest_quick() { sh "$TOP/scripts/difftest.sh" --quick lab; }
 run_sanitized() { boot debug "" "$TOP/tests/sanitized.sh"; }
 run_difftest_debug() { sh "$TOP/scripts/difftest.sh" --quick debug; }
