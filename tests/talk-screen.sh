@@ -59,8 +59,11 @@ title='' c_expect='' rust_expect=''
 # shellcheck source=/dev/null # a case file of bugs/
 . "$top/bugs/03-use-after-free/case"
 screen "Step 6 of 6"; ktap_result $? "step 6 appears: break it ($title)"
-ktap_result "$(cut -c1-88 "$tmp/screen" | grep -q '^+.*duet_put(df->dev->impl)' && cut -c92- "$tmp/screen" | grep -q '^+ *drop(this);'; echo $?)" \
-	"the planted lines are shown, C left and Rust right"
+# (the first line each patch adds, read from the patches themselves)
+c_line=$(grep '^+[^+]' "$top/bugs/03-use-after-free/c.patch" | head -n 1 | sed 's/^+[[:space:]]*//')
+rust_line=$(grep '^+[^+]' "$top/bugs/03-use-after-free/rust.patch" | head -n 1 | sed 's/^+[[:space:]]*//')
+ktap_result "$(cut -c1-88 "$tmp/screen" | grep -q "^+.*$c_line" && cut -c92- "$tmp/screen" | grep -qF -- "$rust_line"; echo $?)" \
+	"the planted lines are shown, C left ($c_line) and Rust right ($rust_line)"
 ktap_result "$(cut -c1-88 "$tmp/screen" | grep -q "Caught at run time by $c_expect" && cut -c92- "$tmp/screen" | grep -q "rejected by rustc $rust_expect"; echo $?)" \
 	"C: caught at run time by $c_expect; Rust: rejected by rustc $rust_expect (from the run's bugs.tsv)"
 next
