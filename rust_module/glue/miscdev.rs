@@ -134,21 +134,30 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         unsafe { pin_init::pin_init_from_closure(init) }
     }
 
-    /// Returns whether the owner module has no reference left: then no file
-    /// opened through the registration is left, for each holds one
-    /// (`fops->owner`) until it is released, and once the device is
-    /// deregistered no file can be opened. So it is when the module is being
-    /// unloaded, and when its init fails with no file open.
+    /// Returns whether the owner module has no reference left but the
+    /// loader's: then no file opened through the registration is left, for
+    /// each holds one (`fops->owner`) until it is released, and once the
+    /// device is deregistered no file can be opened. So it is when the module
+    /// is being unloaded, and when its init fails with no file open.
     #[cfg(CONFIG_MODULE_UNLOAD)]
     fn owner_unloading() -> bool {
         let owner = this_module::<T::OwnerModule>().as_ptr();
+        if owner.is_null() {
+            return false;
+        }
         // SAFETY: `owner` is the owner module, which runs this code.
         // `module_refcount()` is -1 once `delete_module()` has taken its last
-        // reference, and 0 while the module has none but its own, as during
-        // its init (kernel/module/main.c). An open that fails after the
-        // device is deregistered may hold one a little longer: then the data
-        // is leaked, never freed too early.
-        !owner.is_null() && unsafe { bindings::module_refcount(owner) } <= 0
+        // reference (kernel/module/main.c).
+        let refs = unsafe { bindings::module_refcount(owner) };
+        // SAFETY: As above. While the init runs, the state is
+        // `MODULE_STATE_COMING`, which only the loader, running that init,
+        // changes.
+        let state = unsafe { (&raw const (*owner).state).read() };
+        // During the init the loader holds a reference of its own
+        // (`module_unload_init()`): 1 then means no file is open. An open
+        // that fails after the device is deregistered may hold one a little
+        // longer: then the data is leaked, never freed too early.
+        refs < 0 || (state == bindings::module_state_MODULE_STATE_COMING && refs <= 1)
     }
 
     /// Without `CONFIG_MODULE_UNLOAD`, modules are never unloaded.
