@@ -36,7 +36,10 @@ done
 ktap_result "$(if [ -s "$tmp/apply.log" ]; then echo 1; else echo 0; fi)" \
 	"bugs: every patch of bugs/ applies to the current sources" "$tmp/apply.log"
 
-# The checkout's debug modules, as the cache holds them before the runs.
+# The checkout's debug modules, as the cache holds them before the runs
+# (built from this checkout first: another copy of the tree may have built
+# its own there since).
+sh "$top/scripts/prepare.sh" debug >"$tmp/prepare.log" 2>&1
 kdir=$(kernel_dir debug)
 modules() { find "$kdir/stage" "$kdir/build/drivers/misc/duet" -name 'duet_*.ko' -exec sha256sum {} + 2>/dev/null | sort; cat "$kdir/modules.key" 2>/dev/null; }
 modules >"$tmp/before"
