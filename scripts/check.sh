@@ -125,7 +125,7 @@ run_lifecycle() { boot lab "" "$TOP/tests/lifecycle.sh"; }
 run_conformance() { boot lab "" "$TOP/tests/conformance.sh"; }
 run_conformance32() { boot lab "" "$TOP/tests/conformance32.sh"; }
 run_kunit() { sh "$TOP/tests/kunit.sh"; }
-run_difftest() { DUET_DIFFTEST_OUT=$smoke/difftest.txt sh "$TOP/scripts/difftest.sh" --check lab; }
+run_difftest() { DUET_DIFFTEST_OUT=$(smoke)/difftest.txt sh "$TOP/scripts/difftest.sh" --check lab; }
 run_difftest_plants() { sh "$TOP/tests/difftest-plants.sh"; }
 run_difftest_quick() { sh "$TOP/scripts/difftest.sh" --quick lab; }
 run_sanitized() { boot debug "" "$TOP/tests/sanitized.sh"; }
@@ -152,8 +152,12 @@ run_arm64_conformance32() { arch=arm64; boot lab "" "$TOP/tests/conformance32.sh
 run_arm64_kunit() { DUET_ARCH=arm64 sh "$TOP/tests/kunit.sh"; }
 # A quick bench and the report (kept for the talk suite in the cache),
 # the page in Chromium, the cost gate.
-smoke=$(kernel_dir lab)/report-smoke
+# smoke - where they are kept: in the lab kernel's work directory, whose
+# name is known once the toolchain root is there (a suite's kernels are set
+# up before it runs).
+smoke() { echo "$(kernel_dir lab)/report-smoke"; }
 run_report() {
+	smoke=$(smoke)
 	# (the difftest suite's output, for the report's "Same answers", stays)
 	[ ! -f "$smoke/difftest.txt" ] || mv "$smoke/difftest.txt" "$out/"
 	rm -rf "$smoke"
@@ -179,8 +183,8 @@ run_lab_guide() { sh "$TOP/scripts/lab-guide.sh" --check; }
 run_differences() { sh "$TOP/tests/differences.sh"; }
 run_lab() { sh "$TOP/scripts/lab.sh" --check; }
 run_lab_check() { sh "$TOP/tests/learn.sh"; }
-run_bugs() { mkdir -p "$smoke" && sh "$TOP/tests/bugs.sh" "$smoke"; }
-run_talk() { DUET_REPORT=$smoke sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}"; }
+run_bugs() { mkdir -p "$(smoke)" && sh "$TOP/tests/bugs.sh" "$(smoke)"; }
+run_talk() { DUET_REPORT=$(smoke) sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}"; }
 run_hang() { sh "$TOP/tests/hang.sh"; }
 run_cache() { sh "$TOP/tests/cache.sh"; }
 run_unprivileged() { sh "$TOP/tests/unprivileged.sh"; }
