@@ -83,13 +83,58 @@ struct duet_fifo {
 };
 
 /*
- * Copy up to @len bytes from @from into the free space, in at most two
- * pieces (up to the end of @buf, then from its start), and advance @digest
- * over them if it is not NULL. Returns the bytes copied: fewer than asked
- * when the ring fills up or @from faults.
+ * How the ring's bytes reach a caller: a copy step moves up to @len bytes
+ * between the ring and the caller's memory @user, advances @user past
+ * them, and returns how many it moved, fewer when @user faults. There is
+ * one for the buffer of read() and write() and one for the iov_iter of
+ * readv(), writev() and io_uring; the ring's functions are inlined into
+ * each caller with its step (as include/linux/iov_iter.h does with its
+ * step functions, and as Rust's ring takes a closure).
  */
-static size_t duet_fifo_put(struct duet_fifo *fifo, struct iov_iter *from,
-			    size_t len, u32 *digest)
+typedef size_t (*duet_copy_in_t)(void *to, void *user, size_t len);
+typedef size_t (*duet_copy_out_t)(void *user, const void *from, size_t len);
+
+static __always_inline size_t duet_copy_from_user(void *to, void *user,
+						  size_t len)
+{
+	const char __user **ubuf = user;
+	size_t got = len - copy_from_user(to, *ubuf, len);
+
+	*ubuf += got;
+	return got;
+}
+
+static __always_inline size_t duet_copy_to_user(void *user, const void *from,
+						size_t len)
+{
+	char __user **ubuf = user;
+	size_t got = len - copy_to_user(*ubuf, from, len);
+
+	*ubuf += got;
+	return got;
+}
+
+static __always_inline size_t duet_copy_from_iter(void *to, void *user,
+						  size_t len)
+{
+	return copy_from_iter(to, len, user);
+}
+
+static __always_inline size_t duet_copy_to_iter(void *user, const void *from,
+						size_t len)
+{
+	return copy_to_iter(from, len, user);
+}
+
+/*
+ * Let @copy fill up to @len bytes of the free space from @user, in at most
+ * two pieces (up to the end of @buf, then from its start), and advance
+ * @digest over them if it is not NULL. Returns the bytes added: fewer than
+ * asked when the ring fills up or @user faults.
+ */
+static __always_inline size_t duet_fifo_put(struct duet_fifo *fifo, size_t len,
+					    u32 *digest, duet_copy_in_t copy,
+					    void *user)
 {
 	size_t left;
 
@@ -98,7 +143,7 @@ static size_t duet_fifo_put(struct duet_fifo *fifo, struct iov_iter *from,
 	while (left) {
 		u32 tail = (fifo->head + fifo->used) % fifo->capacity;
 		size_t want = min_t(size_t, left, fifo->capacity - tail);
-		size_t got = copy_from_iter(fifo->buf + tail, want, from);
+		size_t got = copy(fifo->buf + tail, user, want);
 
 		if (digest)
 			*digest = duet_digest(*digest, fifo->buf + tail, got);
@@ -111,12 +156,13 @@ static size_t duet_fifo_put(struct duet_fifo *fifo, struct iov_iter *from,
 }
 
 /*
- * Copy up to @len of the oldest bytes to @to and remove them, advancing
- * @digest over them if it is not NULL. Returns the bytes copied: fewer
- * than asked when the ring runs empty or @to faults.
+ * Let @copy take up to @len of the oldest bytes to @user, and remove them,
+ * advancing @digest over them if it is not NULL. Returns the bytes
+ * removed: fewer than asked when the ring runs empty or @user faults.
  */
-static size_t duet_fifo_get(struct duet_fifo *fifo, struct iov_iter *to,
-			    size_t len, u32 *digest)
+static __always_inline size_t duet_fifo_get(struct duet_fifo *fifo, size_t len,
+					    u32 *digest, duet_copy_out_t copy,
+					    void *user)
 {
 	size_t left;
 
@@ -124,7 +170,7 @@ static size_t duet_fifo_get(struct duet_fifo *fifo, struct iov_iter *to,
 	left = len;
 	while (left) {
 		size_t want = min_t(size_t, left, fifo->capacity - fifo->head);
-		size_t got = copy_to_iter(fifo->buf + fifo->head, want, to);
+		size_t got = copy(user, fifo->buf + fifo->head, want);
 
 		if (digest)
 			*digest = duet_digest(*digest, fifo->buf + fifo->head, got);
@@ -223,10 +269,10 @@ struct duet_file {
 	atomic64_t bytes_written;
 };
 
-/* O_NONBLOCK is read at each call, so fcntl() may change it after open. */
-static bool duet_nonblocking(struct kiocb *iocb)
+/* O_NONBLOCK is read at each wait, so fcntl() may change it after open. */
+static bool duet_nonblocking(struct file *file)
 {
-	return iocb->ki_filp->f_flags & O_NONBLOCK;
+	return READ_ONCE(file->f_flags) & O_NONBLOCK;
 }
 
 /* Publish @fifo's state for the callers that do not take the lock. */
@@ -309,11 +355,19 @@ static int duet_release(struct inode *inode, struct file *file)
 
 /* --- read/write --- */
 
-static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
+/*
+ * read() and write() come in through .read and .write, and copy to and
+ * from the caller's buffer; readv(), writev() and io_uring through
+ * .read_iter and .write_iter, and copy with the iov_iter. Each pair shares
+ * one body, inlined with its copy step (as /dev/zero has both .read and
+ * .read_iter, in drivers/char/mem.c): the plain calls skip the kiocb and
+ * iov_iter that the VFS would otherwise set up for them.
+ */
+static __always_inline ssize_t duet_do_read(struct file *file, size_t len,
+					    duet_copy_out_t copy, void *to)
 {
-	struct duet_file *df = iocb->ki_filp->private_data;
+	struct duet_file *df = file->private_data;
 	struct duet_dev *dev = df->dev;
-	size_t len = iov_iter_count(to);
 	ssize_t ret;
 	u32 crc;
 
@@ -323,7 +377,7 @@ static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return -EINTR;
 	/* Empty: wait for data, unless no open file can write (EOF). */
 	while (!dev->fifo.used && atomic_read(&dev->nwriters)) {
-		if (duet_nonblocking(iocb)) {
+		if (duet_nonblocking(file)) {
 			ret = -EAGAIN;
 			goto out_unlock;
 		}
@@ -337,7 +391,7 @@ static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			return -EINTR;
 	}
 	crc = dev->stats.digest_out;
-	ret = duet_fifo_get(&dev->fifo, to, len, digest ? &crc : NULL);
+	ret = duet_fifo_get(&dev->fifo, len, digest ? &crc : NULL, copy, to);
 	if (!ret && dev->fifo.used) {
 		ret = -EFAULT;
 		goto out_unlock;
@@ -358,11 +412,23 @@ out_unlock:
 	return ret;
 }
 
-static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t duet_read(struct file *file, char __user *buf, size_t len,
+			 loff_t *ppos)
 {
-	struct duet_file *df = iocb->ki_filp->private_data;
+	return duet_do_read(file, len, duet_copy_to_user, &buf);
+}
+
+static ssize_t duet_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return duet_do_read(iocb->ki_filp, iov_iter_count(to), duet_copy_to_iter,
+			    to);
+}
+
+static __always_inline ssize_t duet_do_write(struct file *file, size_t len,
+					     duet_copy_in_t copy, void *from)
+{
+	struct duet_file *df = file->private_data;
 	struct duet_dev *dev = df->dev;
-	size_t len = iov_iter_count(from);
 	ssize_t ret;
 	u32 crc;
 
@@ -372,7 +438,7 @@ static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EINTR;
 	/* Full: wait for space, unless no open file can read (ENOSPC). */
 	while (dev->fifo.used == dev->fifo.capacity) {
-		if (duet_nonblocking(iocb)) {
+		if (duet_nonblocking(file)) {
 			ret = -EAGAIN;
 			goto out_unlock;
 		}
@@ -391,7 +457,7 @@ static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			return -EINTR;
 	}
 	crc = dev->stats.digest_in;
-	ret = duet_fifo_put(&dev->fifo, from, len, digest ? &crc : NULL);
+	ret = duet_fifo_put(&dev->fifo, len, digest ? &crc : NULL, copy, from);
 	if (!ret) {
 		ret = -EFAULT;
 		goto out_unlock;
@@ -408,6 +474,18 @@ out_unlock:
 	}
 	duet_trace("write %zu bytes: %zd", len, ret);
 	return ret;
+}
+
+static ssize_t duet_write(struct file *file, const char __user *buf,
+			  size_t len, loff_t *ppos)
+{
+	return duet_do_write(file, len, duet_copy_from_user, &buf);
+}
+
+static ssize_t duet_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return duet_do_write(iocb->ki_filp, iov_iter_count(from),
+			     duet_copy_from_iter, from);
 }
 
 /* --- poll --- */
@@ -571,7 +649,9 @@ static const struct file_operations duet_fops = {
 	.owner		= THIS_MODULE,
 	.open		= duet_open,
 	.release	= duet_release,
+	.read		= duet_read,
 	.read_iter	= duet_read_iter,
+	.write		= duet_write,
 	.write_iter	= duet_write_iter,
 	.poll		= duet_poll,
 	.unlocked_ioctl	= duet_ioctl,

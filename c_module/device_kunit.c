@@ -15,7 +15,7 @@ static size_t duet_test_put(struct duet_fifo *fifo, const void *src,
 	struct iov_iter iter;
 
 	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
-	return duet_fifo_put(fifo, &iter, len, digest);
+	return duet_fifo_put(fifo, len, digest, duet_copy_from_iter, &iter);
 }
 
 static size_t duet_test_get(struct duet_fifo *fifo, void *dst, size_t len,
@@ -25,7 +25,7 @@ static size_t duet_test_get(struct duet_fifo *fifo, void *dst, size_t len,
 	struct iov_iter iter;
 
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	return duet_fifo_get(fifo, &iter, len, digest);
+	return duet_fifo_get(fifo, len, digest, duet_copy_to_iter, &iter);
 }
 
 /* A 64-byte ring, and 200 bytes of pattern to push through it. */

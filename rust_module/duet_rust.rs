@@ -27,7 +27,8 @@ use kernel::{
     fs::{
         file::flags,
         File,
-        Kiocb, //
+        Kiocb,
+        LocalFile, //
     },
     iov::{
         IovIterDest,
@@ -57,6 +58,7 @@ use kernel::{
 mod glue;
 
 use glue::{
+    alloc::KmemBox,
     miscdev::{
         DataRef,
         MiscDevice,
@@ -73,6 +75,10 @@ use glue::{
         Param, //
     },
     ratelimit::pr_info_ratelimited,
+    uaccess::{
+        UserDest,
+        UserSource, //
+    },
     wait::{
         new_wait_queue,
         PollTable,
@@ -375,13 +381,13 @@ fn count(stat: &Atomic<u64>, n: u64) {
 
 impl DuetFile {
     #[inline(always)]
-    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KBox<Self>> {
+    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KmemBox<Self>> {
         // The VFS refuses O_DIRECT only after open returns (do_dentry_open()),
         // and then releases the file: refuse it here, before it is counted.
         if glue::f_flags(file) & flags::O_DIRECT != 0 {
             return Err(EINVAL);
         }
-        let df = KBox::<Self>::new_uninit(GFP_KERNEL_ACCOUNT)?;
+        let df = KmemBox::<Self>::new_uninit(GFP_KERNEL_ACCOUNT)?;
 
         let nopen = {
             let _guard = lock_killable(&dev.lock)?;
@@ -402,7 +408,7 @@ impl DuetFile {
         let impl_ref = dev.impl_.get();
         // A FIFO has no file position: pread, pwrite and lseek get ESPIPE.
         file.stream_open();
-        let df = KBox::write(
+        let df = KmemBox::write(
             df,
             Self {
                 dev,
@@ -416,7 +422,7 @@ impl DuetFile {
     }
 
     #[inline(always)]
-    fn release(df: KBox<Self>, file: &File) {
+    fn release(df: KmemBox<Self>, file: &File) {
         let dev = &df.dev;
 
         // Without the device lock: a caller stuck in a copy holds it.
@@ -438,12 +444,21 @@ impl DuetFile {
 
 // --- read/write ---
 
+// read() and write() come in through `read` and `write`, and copy to and
+// from the caller's buffer; readv(), writev() and io_uring through
+// `read_iter` and `write_iter`, and copy with the iov_iter. Each pair shares
+// one body, inlined with its copy step (as /dev/zero has both `.read` and
+// `.read_iter`, in drivers/char/mem.c): the plain calls skip the kiocb and
+// iov_iter that the VFS would otherwise set up for them.
 impl DuetFile {
     #[inline(always)]
-    fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
-        let df = kiocb.file();
-        let dev = &df.dev;
-        let len = to.len();
+    fn do_read(
+        &self,
+        file: &LocalFile,
+        len: usize,
+        copy: impl FnMut(&[u8]) -> usize,
+    ) -> Result<usize> {
+        let dev = &self.dev;
 
         if len == 0 {
             return Ok(0);
@@ -452,7 +467,7 @@ impl DuetFile {
         let ret = 'out_unlock: {
             // Empty: wait for data, unless no open file can write (EOF).
             while fifo.used == 0 && dev.nwriters.read_once() != 0 {
-                if glue::nonblocking(&kiocb) {
+                if glue::nonblocking(file) {
                     break 'out_unlock Err(EAGAIN);
                 }
                 drop(fifo);
@@ -463,9 +478,7 @@ impl DuetFile {
                 fifo = lock_killable(&dev.lock)?;
             }
             let mut crc = dev.stats().digest_out.read_once();
-            let n = fifo.get(len, DIGEST.get().then_some(&mut crc), |chunk| {
-                to.copy_to_iter(chunk)
-            });
+            let n = fifo.get(len, DIGEST.get().then_some(&mut crc), copy);
             if n == 0 && fifo.used != 0 {
                 break 'out_unlock Err(EFAULT);
             }
@@ -479,7 +492,7 @@ impl DuetFile {
         };
         drop(fifo);
         if let Ok(n @ 1..) = ret {
-            df.bytes_read.add(n as u64, Relaxed);
+            self.bytes_read.add(n as u64, Relaxed);
             dev.writeq.notify_all();
         }
         duet_trace!("read {} bytes: {}", len, ret_of(&ret));
@@ -487,10 +500,27 @@ impl DuetFile {
     }
 
     #[inline(always)]
-    fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
-        let df = kiocb.file();
-        let dev = &df.dev;
-        let len = from.len();
+    fn read(&self, file: &LocalFile, buf: &mut UserDest) -> Result<usize> {
+        self.do_read(file, buf.len(), |chunk| buf.copy_to(chunk))
+    }
+
+    #[inline(always)]
+    fn read_iter(kiocb: Kiocb<'_, KmemBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
+        kiocb
+            .file()
+            .do_read(glue::kiocb_file(&kiocb), to.len(), |chunk| {
+                to.copy_to_iter(chunk)
+            })
+    }
+
+    #[inline(always)]
+    fn do_write(
+        &self,
+        file: &LocalFile,
+        len: usize,
+        copy: impl FnMut(&mut [u8]) -> usize,
+    ) -> Result<usize> {
+        let dev = &self.dev;
 
         if len == 0 {
             return Ok(0);
@@ -499,7 +529,7 @@ impl DuetFile {
         let ret = 'out_unlock: {
             // Full: wait for space, unless no open file can read (ENOSPC).
             while fifo.used == fifo.capacity() {
-                if glue::nonblocking(&kiocb) {
+                if glue::nonblocking(file) {
                     break 'out_unlock Err(EAGAIN);
                 }
                 if dev.nreaders.read_once() == 0 {
@@ -513,9 +543,7 @@ impl DuetFile {
                 fifo = lock_killable(&dev.lock)?;
             }
             let mut crc = dev.stats().digest_in.read_once();
-            let n = fifo.put(len, DIGEST.get().then_some(&mut crc), |chunk| {
-                from.copy_from_iter(chunk)
-            });
+            let n = fifo.put(len, DIGEST.get().then_some(&mut crc), copy);
             if n == 0 {
                 break 'out_unlock Err(EFAULT);
             }
@@ -527,11 +555,25 @@ impl DuetFile {
         };
         drop(fifo);
         if let Ok(n @ 1..) = ret {
-            df.bytes_written.add(n as u64, Relaxed);
+            self.bytes_written.add(n as u64, Relaxed);
             dev.readq.notify_all();
         }
         duet_trace!("write {} bytes: {}", len, ret_of(&ret));
         ret
+    }
+
+    #[inline(always)]
+    fn write(&self, file: &LocalFile, buf: &mut UserSource) -> Result<usize> {
+        self.do_write(file, buf.len(), |chunk| buf.copy_from(chunk))
+    }
+
+    #[inline(always)]
+    fn write_iter(kiocb: Kiocb<'_, KmemBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
+        kiocb
+            .file()
+            .do_write(glue::kiocb_file(&kiocb), from.len(), |chunk| {
+                from.copy_from_iter(chunk)
+            })
     }
 }
 
@@ -698,25 +740,35 @@ impl DuetFile {
 #[vtable]
 impl MiscDevice for DuetFile {
     type Data = DuetDevice;
-    type Ptr = KBox<Self>;
+    type Ptr = KmemBox<Self>;
 
     #[inline(always)]
-    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KBox<Self>> {
+    fn open(file: &OpenFile<'_>, dev: DataRef<DuetDevice>) -> Result<KmemBox<Self>> {
         DuetFile::open(file, dev)
     }
 
     #[inline(always)]
-    fn release(df: KBox<Self>, file: &File) {
+    fn release(df: KmemBox<Self>, file: &File) {
         DuetFile::release(df, file)
     }
 
     #[inline(always)]
-    fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
+    fn read(df: &Self, file: &LocalFile, buf: &mut UserDest) -> Result<usize> {
+        df.read(file, buf)
+    }
+
+    #[inline(always)]
+    fn read_iter(kiocb: Kiocb<'_, KmemBox<Self>>, to: &mut IovIterDest<'_>) -> Result<usize> {
         DuetFile::read_iter(kiocb, to)
     }
 
     #[inline(always)]
-    fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
+    fn write(df: &Self, file: &LocalFile, buf: &mut UserSource) -> Result<usize> {
+        df.write(file, buf)
+    }
+
+    #[inline(always)]
+    fn write_iter(kiocb: Kiocb<'_, KmemBox<Self>>, from: &mut IovIterSource<'_>) -> Result<usize> {
         DuetFile::write_iter(kiocb, from)
     }
 

@@ -5,6 +5,8 @@
 //! the shape the `kernel` crate gives its own, and knowing nothing of the
 //! driver.
 //!
+//! - [`alloc`]: boxes allocated and freed as C does, with `kmalloc()` and
+//!   `kfree()`;
 //! - [`miscdev`]: misc devices with `poll`, stream files and data of their
 //!   own;
 //! - [`wait`]: wait queues with C's `wait_event_interruptible()` semantics,
@@ -14,6 +16,8 @@
 //!   [`Atomic`](kernel::sync::atomic::Atomic), inline;
 //! - [`params`]: module params parsed by the kernel's own C param ops;
 //! - [`ratelimit`]: rate-limited log lines, as C's `pr_info_ratelimited()`;
+//! - [`uaccess`]: the buffer of `read()` and `write()`, copied as C copies
+//!   it, piece by piece;
 //! - here: the C exports of `duet_c` (namespace `DUET`, declared in
 //!   `<linux/duet_export.h>` and reached through bindgen), a file's mode and
 //!   `O_NONBLOCK`, `capable()`, and `AsBytes` for the UAPI structs.
@@ -24,7 +28,8 @@ use kernel::{
     fs::{
         file::flags,
         File,
-        Kiocb, //
+        Kiocb,
+        LocalFile, //
     },
     prelude::*,
     sync::{
@@ -41,11 +46,13 @@ use kernel::{
     }, //
 };
 
+pub(crate) mod alloc;
 pub(crate) mod miscdev;
 pub(crate) mod mutex;
 pub(crate) mod once;
 pub(crate) mod params;
 pub(crate) mod ratelimit;
+pub(crate) mod uaccess;
 pub(crate) mod wait;
 
 /// Advances a duet digest (CRC32C, no inversion) over `buf`.
@@ -296,17 +303,26 @@ pub(crate) fn fmode_write(file: &File) -> bool {
     f_mode(file) & FMODE_WRITE != 0
 }
 
-/// Returns whether the file of `kiocb` has `O_NONBLOCK` set now (`fcntl()`
-/// may change it after open).
+/// Returns whether `file` has `O_NONBLOCK` set now (`fcntl()` may change it
+/// after open).
 #[inline(always)]
-pub(crate) fn nonblocking<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> bool {
-    // SAFETY: `read_iter`/`write_iter` hold a reference to `ki_filp` for the
-    // duration of the call, so the file is valid to read. The volatile read
-    // is C's `READ_ONCE(file->f_flags)`, as `LocalFile::flags()` does; this
-    // does not call it because at -Os its `Opaque::get()` is not inlined.
-    let f_flags =
-        unsafe { core::ptr::addr_of!((*(*kiocb.as_raw()).ki_filp).f_flags).read_volatile() };
+pub(crate) fn nonblocking(file: &LocalFile) -> bool {
+    let file = core::ptr::from_ref(file).cast::<bindings::file>();
+    // SAFETY: `file` is a valid file for the duration of the borrow
+    // (`LocalFile` is `repr(transparent)` over the C struct, as `File` is).
+    // The volatile read is C's `READ_ONCE(file->f_flags)`, as in
+    // `LocalFile::flags()`, inline (see [`file_ptr`]).
+    let f_flags = unsafe { (&raw const (*file).f_flags).read_volatile() };
     f_flags & flags::O_NONBLOCK != 0
+}
+
+/// Returns the file of `kiocb`.
+#[inline(always)]
+pub(crate) fn kiocb_file<'a, T: ForeignOwnable>(kiocb: &'a Kiocb<'_, T>) -> &'a LocalFile {
+    // SAFETY: `read_iter`/`write_iter` hold a reference to `ki_filp` for the
+    // duration of the call, which the borrow of `kiocb` does not outlive.
+    // The caller's `fdget_pos()`, if any, is on this thread.
+    unsafe { LocalFile::from_raw_file((*kiocb.as_raw()).ki_filp) }
 }
 
 /// Returns whether the calling task has `CAP_SYS_ADMIN`.

@@ -10,6 +10,11 @@
 //!   [`PollTable`]);
 //! - making a file a stream in `open` ([`OpenFile::stream_open`]), so that
 //!   `pread()`, `pwrite()` and `lseek()` fail with `ESPIPE`;
+//! - `read` and `write` beside `read_iter` and `write_iter`
+//!   ([`MiscDevice::read`], [`MiscDevice::write`], with the caller's buffer
+//!   as a [`UserDest`] or [`UserSource`]): for plain `read()` and `write()`
+//!   calls, the VFS then sets up no kiocb and no iov_iter, as for
+//!   `/dev/zero`'s `.read` (drivers/char/mem.c);
 //! - data of the registration ([`MiscDevice::Data`]: for a device shared by
 //!   its files, the device), which `open` gets as a [`DataRef`] that the file
 //!   keeps, as C keeps a `struct duet_dev *` found with `container_of()`.
@@ -33,7 +38,8 @@ use kernel::{
     },
     fs::{
         File,
-        Kiocb, //
+        Kiocb,
+        LocalFile, //
     },
     iov::{
         IovIterDest,
@@ -45,10 +51,17 @@ use kernel::{
     types::{
         ForeignOwnable,
         Opaque, //
-    }, //
+    },
+    uaccess::UserPtr, //
 };
 
-use super::wait::PollTable;
+use super::{
+    uaccess::{
+        UserDest,
+        UserSource, //
+    },
+    wait::PollTable, //
+};
 
 /// Options for creating a misc device.
 #[derive(Copy, Clone)]
@@ -268,6 +281,24 @@ pub(crate) trait MiscDevice: Sized {
         drop(device);
     }
 
+    /// Read from this misc device into the buffer of a `read()` call.
+    fn read(
+        _device: <Self::Ptr as ForeignOwnable>::Borrowed<'_>,
+        _file: &LocalFile,
+        _buf: &mut UserDest,
+    ) -> Result<usize> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Write to this misc device from the buffer of a `write()` call.
+    fn write(
+        _device: <Self::Ptr as ForeignOwnable>::Borrowed<'_>,
+        _file: &LocalFile,
+        _buf: &mut UserSource,
+    ) -> Result<usize> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Read from this misc device.
     fn read_iter(_kiocb: Kiocb<'_, Self::Ptr>, _iov: &mut IovIterDest<'_>) -> Result<usize> {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -381,6 +412,62 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
 
     /// # Safety
     ///
+    /// `file` must be a valid file that is associated with a
+    /// `MiscDeviceRegistration<T>`, in a `read()` call for its buffer `buf`
+    /// of `len` bytes.
+    unsafe extern "C" fn read(
+        file: *mut bindings::file,
+        buf: *mut c_char,
+        len: usize,
+        _ppos: *mut bindings::loff_t,
+    ) -> isize {
+        // SAFETY: The read call of a file can access the private data.
+        let private = unsafe { (*file).private_data };
+        // SAFETY: Read calls can borrow the private data of the file.
+        let device = unsafe { <T::Ptr as ForeignOwnable>::borrow(private) };
+        // SAFETY:
+        // * The file is valid for the duration of this call.
+        // * The `fdget_pos()` of `ksys_read()`, which may not take
+        //   `f_pos_lock`, is on this thread.
+        let file = unsafe { LocalFile::from_raw_file(file) };
+        let mut buf = UserDest::new(UserPtr::from_ptr(buf.cast()), len);
+
+        match T::read(device, file, &mut buf) {
+            Ok(res) => res as isize,
+            Err(err) => err.to_errno() as isize,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `file` must be a valid file that is associated with a
+    /// `MiscDeviceRegistration<T>`, in a `write()` call for its buffer `buf`
+    /// of `len` bytes.
+    unsafe extern "C" fn write(
+        file: *mut bindings::file,
+        buf: *const c_char,
+        len: usize,
+        _ppos: *mut bindings::loff_t,
+    ) -> isize {
+        // SAFETY: The write call of a file can access the private data.
+        let private = unsafe { (*file).private_data };
+        // SAFETY: Write calls can borrow the private data of the file.
+        let device = unsafe { <T::Ptr as ForeignOwnable>::borrow(private) };
+        // SAFETY:
+        // * The file is valid for the duration of this call.
+        // * The `fdget_pos()` of `ksys_write()`, which may not take
+        //   `f_pos_lock`, is on this thread.
+        let file = unsafe { LocalFile::from_raw_file(file) };
+        let mut buf = UserSource::new(UserPtr::from_ptr(buf.cast_mut().cast()), len);
+
+        match T::write(device, file, &mut buf) {
+            Ok(res) => res as isize,
+            Err(err) => err.to_errno() as isize,
+        }
+    }
+
+    /// # Safety
+    ///
     /// `kiocb` must be correspond to a valid file that is associated with a
     /// `MiscDeviceRegistration<T>`. `iter` must be a valid `struct iov_iter`
     /// for writing.
@@ -490,6 +577,12 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
     const VTABLE: bindings::file_operations = bindings::file_operations {
         open: Some(Self::open),
         release: Some(Self::release),
+        read: if T::HAS_READ { Some(Self::read) } else { None },
+        write: if T::HAS_WRITE {
+            Some(Self::write)
+        } else {
+            None
+        },
         read_iter: if T::HAS_READ_ITER {
             Some(Self::read_iter)
         } else {
