@@ -458,7 +458,7 @@ impl DuetFile {
         len: usize,
         copy: impl FnMut(&[u8]) -> usize,
     ) -> Result<usize> {
-        let dev = &self.dev;
+        let dev: &DuetDevice = &self.dev;
 
         if len == 0 {
             return Ok(0);
@@ -520,7 +520,7 @@ impl DuetFile {
         len: usize,
         copy: impl FnMut(&mut [u8]) -> usize,
     ) -> Result<usize> {
-        let dev = &self.dev;
+        let dev: &DuetDevice = &self.dev;
 
         if len == 0 {
             return Ok(0);
