@@ -23,9 +23,11 @@ cp duet_rust.ko "$mods/rust_module/duet_rust.ko" || exit 1
 dev=/dev/duet-$lang mod=duet_$lang
 [ "$kernel" = kcsan ] || duet-sanitizers arm
 fails=0
-verdict() { # verdict STATUS TEXT
-	if [ "$1" = 0 ]; then echo "ok - bugs: $2"; else echo "not ok - bugs: $2"; fails=$((fails + 1)); fi
-}
+# Its own results go through the one TAP library (no plan: how many there
+# are depends on the check).
+# shellcheck source=../tests/ktap.sh # (guest-image.sh puts it there)
+. /usr/share/duet/ktap.sh
+KTAP_PREFIX="bugs: "
 load() { modprobe duet_c "$@" && modprobe duet_rust "$@"; }
 unload() { modprobe -r duet_rust duet_c; }
 conformance() {
@@ -54,9 +56,9 @@ unload-open)
 	# (release runs) after it
 	holdopen "$dev" 1 rmmod "$mod"
 	if grep -q "^$mod " /proc/modules; then
-		verdict 0 "rmmod $mod is refused while a file of $dev is open"
+		ktap_result 0 "rmmod $mod is refused while a file of $dev is open"
 	else
-		verdict 1 "rmmod $mod is refused while a file of $dev is open (it unloaded)"
+		ktap_result 1 "rmmod $mod is refused while a file of $dev is open (it unloaded)"
 	fi
 	sleep 1
 	unload 2>/dev/null
@@ -67,7 +69,7 @@ faultinit)
 		fails=$((fails + 1))
 	cat /proc/duet
 	modprobe "$mod"
-	verdict $? "$mod loads after the sweep"
+	ktap_result $? "$mod loads after the sweep"
 	cat /proc/duet
 	unload
 	duet-sanitizers leaks "the init sweep and unload" || fails=$((fails + 1))
@@ -101,12 +103,12 @@ exit-race)
 esac
 if [ "$kernel" = kcsan ]; then
 	if dmesg | grep -E 'BUG: KCSAN: .*duet_' >/tmp/kcsan.out; then
-		verdict 1 "KCSAN reports no data race in duet code"
+		ktap_result 1 "KCSAN reports no data race in duet code"
 		dmesg | grep -A 20 -m 1 'BUG: KCSAN: .*duet_' | sed 's/^/#   /'
 	else
-		verdict 0 "KCSAN reports no data race in duet code"
+		ktap_result 0 "KCSAN reports no data race in duet code"
 	fi
 else
 	duet-sanitizers gate || fails=$((fails + 1))
 fi
-[ "$fails" = 0 ]
+[ "$fails" = 0 ] && [ "$KTAP_CNT_FAIL" = 0 ]

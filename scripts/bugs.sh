@@ -139,7 +139,7 @@ first_report() {
 		/^not ok - no leaks/ { nl = $0 }
 		/^not ok [0-9]+ duet\./ { say("conformance test", $0) }
 		/^not ok - (faultsweep|fuzz)/ { say(($0 ~ /fuzz/ ? "fuzzer" : "fault sweep"), $0) }
-		/^not ok - bugs: / { say("check", $0) }
+		/^not ok [0-9]* *- bugs: / { say("check", $0) }
 		/^not ok / && !first { first = $0 }
 		END { if (!done && nl) { print "kmemleak\t" nl; exit 0 } if (!done && first) { print "check\t" first; exit 0 } exit !done }' "$2"
 }

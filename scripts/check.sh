@@ -73,9 +73,13 @@ results=$out/results
 : >"$results"
 : >"$out/times"
 
-# verdict STATUS DESCRIPTION - record one verdict of check.sh itself.
-verdict() {
-	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi | tee -a "$results"
+# own_result STATUS DESCRIPTION - one result of check.sh itself (the
+# set-up of a kernel, a suite's exit status), numbered by the one TAP
+# library among the suites' own.
+. "$TOP/tests/ktap.sh"
+own_result() {
+	ktap_result "$1" "$2" >"$out/own"
+	tee -a "$results" <"$out/own"
 }
 # boot FLAVOR CMDLINE SCRIPT - boot the FLAVOR kernel with CMDLINE added
 # and run the guest SCRIPT (on $arch, x86_64 unless set).
@@ -113,7 +117,7 @@ ready() {
 	_rc=$(cat "$out/built-$1")
 	[ "$_rc" = 0 ] || { _rc=1; tail -n 20 "$out/prepare-$1.log" | sed 's/^/#   /'; }
 	echo "$_rc" >"$out/ready-$1"
-	verdict "$_rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
+	own_result "$_rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
 	return "$_rc"
 }
 
@@ -198,7 +202,7 @@ suite() {
 	name=$1
 	printf '# suite: %s\n' "$name"
 	for k in $(suites | awk -F '\t+' -v n="$name" '$1 == n { print $2 }' | tr ',' ' '); do
-		ready "$k" || { verdict 1 "$name: not run, the $k kernel's set-up failed"; return; }
+		ready "$k" || { own_result 1 "$name: not run, the $k kernel's set-up failed"; return; }
 	done
 	case $name in arm64-*) tag="arm64: " ;; *) tag= ;; esac
 	start=$(date +%s)
@@ -214,7 +218,7 @@ suite() {
 	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
 	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
 	[ "$rc" != 0 ] && rc=1
-	verdict $((rc != expect)) "$name: the suite's exit status ($rc) agrees with its verdicts"
+	own_result $((rc != expect)) "$name: the suite's exit status ($rc) agrees with its verdicts"
 }
 
 sh "$TOP/scripts/deps.sh" check
