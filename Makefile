@@ -15,7 +15,7 @@ DUET_ACCEL	?= tcg
 DUET_CPU	?= max
 export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
 
-.PHONY: x86-only help deps toolchain kernel demo check check-quick difftest run shell bench report stress bugs lab lab-build lab-check lab-guide refresh-patches talk clean-cache
+.PHONY: x86-only help deps toolchain kernel demo check check-quick difftest run shell bench report stress bugs lab lab-args lab-build lab-check lab-guide refresh-patches talk clean clean-cache
 
 help:
 	@echo 'duet: one misc device in C and in Rust, on Linux 7.3 (LLVM=1)'
@@ -36,7 +36,7 @@ help:
 	@echo '                 and 10^7 operations of the differential tester (hours)'
 	@echo '  make bugs [ONLY=n]  plant the classic module bugs (bugs/) in C and in'
 	@echo '                 Rust, and show what catches each (report/bugs.txt)'
-	@echo '  make lab STEP=n  run chapter n of the lab guide (docs/lab) in the guest'
+	@echo '  make lab CHAPTER=n  run chapter n of the lab guide (docs/lab) in the guest'
 	@echo '  make lab-build [STEP=n]  build your modules of the hands-on lab (learn/)'
 	@echo '  make lab-check STEP=n  build them, boot, grade them: what to fix, line by line'
 	@echo '  make lab-check CHAPTER=n  grade your edits of duet_c and duet_rust for'
@@ -47,6 +47,7 @@ help:
 	@echo '  make talk      a paced demo for talks: C left, Rust right (DUET_TALK=auto: no pauses)'
 	@echo '  make kernel    only the set-up: toolchain, kernel, modules, initramfs'
 	@echo '  make deps      only the host packages (qemu, debootstrap or mmdebstrap, cpio)'
+	@echo '  make clean     delete what the commands wrote into the checkout (report/)'
 	@echo '  make clean-cache  delete $(DUET_CACHE) (the next build is cold)'
 	@echo
 	@echo 'Settings (make VAR=value): DUET_CACHE=$(DUET_CACHE)'
@@ -98,9 +99,13 @@ stress:
 bugs:
 	@sh scripts/bugs.sh $(ONLY)
 
-lab: x86-only kernel
-	@test -n "$(STEP)" || { echo 'usage: make lab STEP=n (see docs/lab/00-index.md)' >&2; exit 2; }
-	@sh scripts/lab.sh "$(STEP)"
+# (lab-args first: a wrong command fails before the set-up.)
+lab: lab-args x86-only kernel
+	@sh scripts/lab.sh "$(CHAPTER)"
+
+lab-args:
+	@test -z "$(STEP)" || { echo 'make lab takes CHAPTER=n, the chapter of docs/lab to run; STEP=n is for the hands-on steps (make lab-build, make lab-check)' >&2; exit 2; }
+	@test -n "$(CHAPTER)" || { echo 'usage: make lab CHAPTER=n (see docs/lab/00-index.md)' >&2; exit 2; }
 
 lab-build: x86-only kernel
 	@sh scripts/lab-build.sh $(STEP)
@@ -121,6 +126,9 @@ talk: x86-only kernel
 # when DUET_ARCH is another.
 x86-only:
 	@sh scripts/x86-only.sh "make $(firstword $(MAKECMDGOALS))"
+
+clean:
+	rm -rf report
 
 clean-cache:
 	rm -rf "$(DUET_CACHE)"
