@@ -5,7 +5,7 @@
 # against the debug kernel (make M=: only the patched module is rebuilt,
 # and nothing of it reaches the kernel cache), and, when it compiles, run
 # on the debug kernel against the check for its class (bugs/NN-*/case,
-# bugs/check.sh), with a time limit per case. A case with flavor=kcsan
+# bugs/guest.sh), with a time limit per case. A case with flavor=kcsan
 # runs on the kcsan kernel instead (KCSAN, the race detector, excludes
 # KASAN).
 #
@@ -148,7 +148,7 @@ first_report() {
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/bugs.tsv"; }
 
 # boot_check RUN LANG CHECK CASE FLAVOR - boot the FLAVOR kernel with the
-# modules in RUN/files, run bugs/check.sh, and record what caught the bug,
+# modules in RUN/files, run bugs/guest.sh, and record what caught the bug,
 # if anything.
 boot_check() {
 	printf 'case=%s lang=%s check=%s kernel=%s\n' "$4" "$2" "$3" "$5" >"$1/files/case.env"
@@ -158,7 +158,7 @@ boot_check() {
 	_cmdline=
 	[ "$5" != kcsan ] || _cmdline="kcsan.skip_watch=20 kcsan.udelay_task=400"
 	DUET_CMDLINE=$_cmdline DUET_FLAVOR=$5 DUET_CONSOLE_LOG=$1/console.log DUET_TIMEOUT=${DUET_BUGS_TIMEOUT:-420} \
-		DUET_STALL=150 sh "$tree/scripts/boot.sh" "$tree/bugs/check.sh" "$1/files" \
+		DUET_STALL=150 sh "$tree/scripts/boot.sh" "$tree/bugs/guest.sh" "$1/files" \
 		>"$1/output.log" 2>&1 || _rc=$?
 	# A guest that never booted says nothing about the bug: stop there.
 	[ -s "$1/console.log" ] || {

@@ -187,7 +187,7 @@ run_lab_guide() { sh "$TOP/scripts/lab-guide.sh" --check; }
 run_differences() { sh "$TOP/tests/differences.sh"; }
 run_lab() { sh "$TOP/scripts/lab.sh" --check; }
 run_lab_check() { sh "$TOP/tests/learn.sh"; }
-run_bugs() { mkdir -p "$(smoke)" && sh "$TOP/tests/bugs.sh" "$(smoke)"; }
+run_bugs() { mkdir -p "$(smoke)" && sh "$TOP/tests/break-it.sh" "$(smoke)"; }
 run_talk() { DUET_REPORT=$(smoke) sh "$TOP/tests/talk-screen.sh" "${DUET_TALK_SCREENS:-/dev/null}"; }
 run_hang() { sh "$TOP/tests/hang.sh"; }
 run_cache() { sh "$TOP/tests/cache.sh"; }

@@ -33,7 +33,7 @@ save=${DUET_DIFFTEST_OUT:-}
 [ -z "$save" ] || mkdir -p "$(dirname "$save")"
 msg "difftest on the $flavor kernel: ${args:-seeds 1 to 5, 20000 operations each, every scenario, the param corpus}${save:+ (output kept in $save)}"
 {
-	DUET_FLAVOR=$flavor DUET_TIMEOUT=${DUET_TIMEOUT:-1800} sh "$TOP/scripts/boot.sh" "$TOP/tests/difftest.sh" "$files"
+	DUET_FLAVOR=$flavor DUET_TIMEOUT=${DUET_TIMEOUT:-1800} sh "$TOP/scripts/boot.sh" "$TOP/tests/difftest-guest.sh" "$files"
 	echo $? >"$files/rc"
 } | tee "${save:-/dev/null}"
 exit "$(cat "$files/rc")"

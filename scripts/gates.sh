@@ -92,7 +92,7 @@ solutions() {
 
 shellcheck_all() {
 	cd "$DUET_SRC" && shellcheck scripts/*.sh tests/*.sh compare/*.sh guest/init \
-		guest/*.sh guest/duet-sanitizers bugs/check.sh learn/*/check.sh .ci/run
+		guest/*.sh guest/duet-sanitizers bugs/guest.sh learn/*/check.sh .ci/run
 }
 
 ktap_plan 6

@@ -15,7 +15,7 @@ width=${COLUMNS:-$(tput cols 2>/dev/null || echo 160)}
 half=$(((width - 3) / 2))
 
 msg "booting the guest and running the demo (a few seconds)..."
-sh "$TOP/scripts/boot.sh" "$TOP/guest/talk.sh" >"$tmp/out" || die "the demo failed in the guest"
+sh "$TOP/scripts/boot.sh" "$TOP/guest/talk-steps.sh" >"$tmp/out" || die "the demo failed in the guest"
 grep -q '^@@end' "$tmp/out" || die "the demo did not finish"
 
 # Split into step files: NN.title, NN.c, NN.rust.

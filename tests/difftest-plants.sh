@@ -39,7 +39,7 @@ for plant in "$@"; do
 	cp "$top/tests/difftest-allowed.txt" "$tmp/files/"
 	printf '%s\n' "$args" >"$tmp/files/difftest.args"
 	start=$(date +%s)
-	DUET_FLAVOR=lab sh "$tmp/copy/scripts/boot.sh" "$tmp/copy/tests/difftest.sh" \
+	DUET_FLAVOR=lab sh "$tmp/copy/scripts/boot.sh" "$tmp/copy/tests/difftest-guest.sh" \
 		"$tmp/files" >"$tmp/run.log" 2>&1
 	rc=$? secs=$(($(date +%s) - start))
 	key=$(sed -n 's/^#   first difference: \([^:]*\):.*/\1/p' "$tmp/run.log" | head -n 1)

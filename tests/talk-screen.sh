@@ -54,7 +54,7 @@ screen "Step 5 of 6"; ktap_result $? "step 5 appears: bad input"
 ktap_result "$(both 'Invalid argument'; echo $?)" "both reject a capacity of 10 with EINVAL"
 next
 # The break-it step: case 3 of bugs/, with what make bugs recorded in the
-# report directory's bugs.tsv (make check puts tests/bugs.sh's there).
+# report directory's bugs.tsv (make check puts tests/break-it.sh's there).
 title='' c_expect='' rust_expect=''
 # shellcheck source=/dev/null # a case file of bugs/
 . "$top/bugs/03-use-after-free/case"

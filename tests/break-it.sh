@@ -1,6 +1,6 @@
 #!/bin/sh
-# bugs.sh [OUTDIR] - host test of the break-it catalogue (scripts/bugs.sh), the
-# bounded part that make check runs: every Rust mutation that the compiler
+# break-it.sh [OUTDIR] - host test of the break-it catalogue (scripts/bugs.sh),
+# the bounded part that make check runs: every Rust mutation that the compiler
 # is expected to reject (rust_expect=E... in bugs/NN-*/case) is compiled
 # and must still be rejected with that error code; every C mutation with a
 # c_expect is run on the debug kernel and must still be caught by that

@@ -1,5 +1,5 @@
 #!/bin/sh
-# difftest.sh - guest side of the differential tester: /dev/duet-c and
+# difftest-guest.sh - guest side of the differential tester: /dev/duet-c and
 # /dev/duet-rust driven in lockstep, the blocking scenarios and the module
 # param corpus (tests/selftests/difftest.c, /bin/difftest in the image).
 # Prints TAP; exits non-zero when a group diverged.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# check.sh - guest side of `make bugs` (scripts/bugs.sh): put the planted
+# guest.sh - guest side of `make bugs` (scripts/bugs.sh): put the planted
 # modules of this directory (duet_c.ko, duet_rust.ko) in place of the
 # image's, run the check that case.env names against the device of its
 # language, then the debug kernel's log gate. The host reads the verdict

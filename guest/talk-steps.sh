@@ -1,5 +1,5 @@
 #!/bin/sh
-# talk.sh - guest side of `make talk`: each step runs the same commands
+# talk-steps.sh - guest side of `make talk`: each step runs the same commands
 # against duet-c and duet-rust; markers (@@step, @@c, @@rust) let the host
 # show the two outputs side by side.
 # shellcheck disable=SC2016 # the commands are expanded per device by step()
