@@ -3129,32 +3129,56 @@ static int scene_pair(const char *name, const char *script)
 	return dv.found || unstable[0];
 }
 
-/* Drop steps of @script while @key still diverges; the result in @out. */
-static void shrink_scene(const char *name, const char *script, const char *key,
-			 char *out, size_t len)
+/* Join the kept ones of @items with @sep into @out, as much as fits. */
+static void join_kept(char *out, size_t len, char *const *items, const int *keep,
+		      int n, const char *sep)
 {
-	char *copy = strdup(script), *steps[64], try[1024];
-	int n = split(copy, ';', steps, ARRAY_SIZE(steps)), keep[64];
+	size_t used = 0;
+
+	out[0] = 0;
+	for (int j = 0; j < n && used < len; j++)
+		if (keep[j])
+			used += snprintf(out + used, len - used, "%s%s",
+					 used ? sep : "", items[j]);
+}
+
+/*
+ * Shrink a divergence to what it needs: drop the @n @items one at a time,
+ * last first, and keep each one without which @diverges(rest, @key, @ctx)
+ * is false (the divergence @key is gone); the rest, joined by @sep, in @out.
+ */
+static void shrink_items(char *const *items, int n, const char *sep, const char *key,
+			 int (*diverges)(const char *rest, const char *key, const void *ctx),
+			 const void *ctx, char *out, size_t len)
+{
+	char try[1024];
+	int keep[64];
 
 	for (int i = 0; i < n; i++)
 		keep[i] = 1;
 	for (int i = n - 1; i >= 0; i--) {
-		size_t used = 0;
-
 		keep[i] = 0;
-		try[0] = 0;
-		for (int j = 0; j < n; j++)
-			if (keep[j])
-				used += snprintf(try + used, sizeof(try) - used, "%s%s",
-						 used ? "; " : "", steps[j]);
-		if (!(scene_pair(name, try) && dv.found && !strcmp(dv.key, key)))
+		join_kept(try, sizeof(try), items, keep, n, sep);
+		if (!diverges(try, key, ctx))
 			keep[i] = 1;
 	}
-	out[0] = 0;
-	for (int j = 0, used = 0; j < n; j++)
-		if (keep[j])
-			used += snprintf(out + used, len - used, "%s%s", used ? "; " : "",
-					 steps[j]);
+	join_kept(out, len, items, keep, n, sep);
+}
+
+/* Whether the scenario @ctx (its name), with the steps @rest, still has @key. */
+static int scene_diverges(const char *rest, const char *key, const void *ctx)
+{
+	return scene_pair(ctx, rest) && dv.found && !strcmp(dv.key, key);
+}
+
+/* Drop steps of @script while @key still diverges; the result in @out. */
+static void shrink_scene(const char *name, const char *script, const char *key,
+			 char *out, size_t len)
+{
+	char *copy = strdup(script), *steps[64];
+	int n = split(copy, ';', steps, ARRAY_SIZE(steps));
+
+	shrink_items(steps, n, "; ", key, scene_diverges, name, out, len);
 	free(copy);
 }
 
@@ -3386,31 +3410,22 @@ static int param_words(const char *s, char words[][128], int max)
 	return n;
 }
 
-static void shrink_params(const char *params, const char *key, char *out, size_t len)
+/* Whether the param string @rest still gives @key. */
+static int params_diverge(const char *rest, const char *key, const void *ctx)
 {
 	static struct kvs tmp[2];
-	char words[16][128], try[1024];
-	int n = param_words(params, words, 16), keep[16];
+
+	return param_pair(rest, tmp) && !strcmp(dv.key, key);
+}
+
+static void shrink_params(const char *params, const char *key, char *out, size_t len)
+{
+	char words[16][128], *items[16];
+	int n = param_words(params, words, 16);
 
 	for (int i = 0; i < n; i++)
-		keep[i] = 1;
-	for (int i = n - 1; i >= 0; i--) {
-		size_t used = 0;
-
-		keep[i] = 0;
-		try[0] = 0;
-		for (int j = 0; j < n; j++)
-			if (keep[j])
-				used += snprintf(try + used, sizeof(try) - used, "%s%s",
-						 used ? " " : "", words[j]);
-		if (!(param_pair(try, tmp) && !strcmp(dv.key, key)))
-			keep[i] = 1;
-	}
-	out[0] = 0;
-	for (int j = 0, used = 0; j < n; j++)
-		if (keep[j])
-			used += snprintf(out + used, len - used, "%s%s", used ? " " : "",
-					 words[j]);
+		items[i] = words[i];
+	shrink_items(items, n, " ", key, params_diverge, NULL, out, len);
 }
 
 /* -p's string, its \\n and \\t made a newline and a tab again. */
