@@ -1,11 +1,12 @@
 #!/bin/sh
 # hang.sh [FLAVOR...] - host test of a hang: the planted deadlock of
-# bugs/sleep-with-lock (duet_c's read_iter waits for data with the lock
+# bugs/sleep-with-lock (duet_c's read waits for data with the lock
 # still held, so the next writer blocks forever), built in a scratch copy
 # of the tree and run against the conformance suite, on each flavor
 # (default: lab debug). The suite must fail within 3 minutes, show the
 # stack of a task stuck in duet code, and stop after the hung test; on the
-# debug kernel, lockdep must also name duet_read_iter, where the lock that
+# debug kernel, lockdep must also name duet_read (or duet_read_iter, for
+# readv()), where the lock that
 # was never released was taken.
 # The checkout's own modules are untouched (its next run rebuilds them:
 # tests/cache.sh). Prints TAP verdicts.
@@ -44,9 +45,9 @@ for flavor in "$@"; do
 	ktap_result "$(ktap_status [ -n "$stuck" ])" \
 		"hang ($flavor): the stack of a task blocked in duet code is shown (stuck in: ${stuck:-nothing})" "$tmp/run.log"
 	if [ "$flavor" = debug ]; then
-		grep -q '^#   \(log\|lockdep\): .*duet_read_iter+' "$tmp/run.log"
+		grep -q '^#   \(log\|lockdep\): .*duet_read\(_iter\)\{0,1\}+' "$tmp/run.log"
 		ktap_result $? \
-			"hang ($flavor): lockdep's report names duet_read_iter, where the lock was taken" "$tmp/run.log"
+			"hang ($flavor): lockdep's report names duet_read, where the lock was taken" "$tmp/run.log"
 	fi
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/run.log")
 	last=$(grep -c '^\(not \)\{0,1\}ok [0-9]' "$tmp/run.log")
