@@ -1,8 +1,13 @@
 #!/bin/sh
 # lifecycle.sh - guest test: loading, dependencies, params and unloading of
-# both modules (busybox modprobe/rmmod/lsmod/modinfo). Prints TAP.
-n=0
-fails=0
+# both modules (busybox modprobe/rmmod/lsmod/modinfo). Prints TAP, through
+# the one TAP library: its plan is every t below, those of the loops
+# counted per pass (an added test must be added to it).
+# shellcheck disable=SC2317 # the checks below are called through t()
+# shellcheck source=ktap.sh # (guest-image.sh puts it there)
+. /usr/share/duet/ktap.sh
+# 26 alone, 8 per module, 3 per param case (8), 2 per module at the end
+ktap_plan $((26 + 8 * 2 + 3 * 8 + 2 * 2))
 # killtree PID - kill PID and all its descendants.
 killtree() {
 	for child in $(pgrep -P "$1"); do
@@ -18,9 +23,8 @@ wedged=
 t() {
 	desc=$1
 	shift
-	n=$((n + 1))
 	if [ -n "$wedged" ]; then
-		echo "ok $n - $desc # SKIP not run: the device is wedged ($wedged hung)"
+		ktap_skip "$desc" "not run: the device is wedged ($wedged hung)"
 		return
 	fi
 	("$@") >/tmp/t.out 2>&1 &
@@ -31,14 +35,9 @@ t() {
 	wait "$pid"
 	rc=$?
 	kill "$dog" 2>/dev/null
-	if [ "$rc" = 0 ]; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' /tmp/t.out
-		fails=$((fails + 1))
-		grep -q '^(timed out after 30 s: hung)' /tmp/t.out && wedged="test $n"
-	fi
+	ktap_result "$rc" "$desc" /tmp/t.out 1000
+	[ "$rc" = 0 ] || ! grep -q '^(timed out after 30 s: hung)' /tmp/t.out ||
+		wedged="test $KTAP_TESTNO"
 }
 loaded() { grep -q "^$1 " /proc/modules; }
 not() { ! "$@"; }
@@ -48,7 +47,6 @@ log_has() { dmesg | grep -q "$1"; }
 digest_of() { dmesg | sed -n "s/^.*$1: registered .*digest of \"duet\" \([0-9a-f]*\).*/\1/p" | tail -n 1; }
 same_digest() { c=$(digest_of duet_c); r=$(digest_of duet_rust); [ -n "$c" ] && [ "$c" = "$r" ]; }
 
-echo "TAP version 13"
 t "no duet module is loaded at boot" not loaded duet_c
 t "modprobe duet_rust succeeds" modprobe duet_rust
 t "modprobe duet_rust pulled in duet_c" loaded duet_c
@@ -203,5 +201,4 @@ for m in duet_c duet_rust; do
 	unload
 done
 t "/proc/duet is gone once duet_c is unloaded" not test -e /proc/duet
-echo "1..$n"
-[ "$fails" = 0 ]
+ktap_finished
