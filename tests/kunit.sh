@@ -17,8 +17,9 @@ DUET_FLAVOR=lab DUET_CMDLINE=kunit.enable=1 DUET_TIMEOUT=${DUET_TIMEOUT:-900} \
 	sh "$TOP/scripts/boot.sh" "$TOP/tests/kunit-guest.sh" >"$kdir/kunit/guest.log"
 rc=$?
 if [ "$rc" != 0 ] || ! grep -q '^# duet kernel log begins' "$kdir/kunit/guest.log"; then
-	echo "not ok - kunit: the guest loads both modules with KUnit on and prints the kernel log (status $rc)"
-	tail -n 20 "$kdir/kunit/guest.log" | sed 's/^/#   /'
+	. "$TOP/tests/ktap.sh"
+	ktap_result 1 "kunit: the guest loads both modules with KUnit on and prints the kernel log (status $rc)" \
+		"$kdir/kunit/guest.log"
 	exit 1
 fi
 # shellcheck disable=SC2016 # expanded in the root, where the paths differ

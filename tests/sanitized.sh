@@ -7,6 +7,11 @@
 # Lines "# stat MODULE KEY VALUE" feed the table of `make stress`.
 # The test programs run under duet-watch: the first one that hangs says
 # where the kernel is stuck, and the suite stops there.
+# Its own results go through the one TAP library (no plan: the programs
+# it runs print their own, numbered on their own); those of the programs
+# are shown as they printed them.
+# shellcheck source=ktap.sh # (guest-image.sh puts it there)
+. /usr/share/duet/ktap.sh
 fails=0
 run() { "$@" || fails=$((fails + 1)); }
 # part NAME... - the parts of the suite still to run, in order.
@@ -23,7 +28,7 @@ watch() {
 	[ "$rc" = 124 ] || return "$rc"
 	cat "$out"
 	for p in $later; do
-		echo "ok - sanitized: $p # SKIP not run: the device is wedged"
+		ktap_skip "sanitized: $p" "not run: the device is wedged"
 	done
 	exit 1
 }
@@ -44,12 +49,8 @@ cat /tmp/conformance.out
 # every test of its plan reported (its verdicts are this suite's too)
 plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' /tmp/conformance.out)
 got=$(grep -c '^\(not \)\{0,1\}ok [0-9]' /tmp/conformance.out)
-if [ -n "$plan" ] && [ "$got" = "$plan" ]; then
-	echo "ok - sanitized: the conformance suite reported all its $plan tests"
-else
-	echo "not ok - sanitized: the conformance suite reported $got of ${plan:-?} tests"
-	fails=$((fails + 1))
-fi
+[ -n "$plan" ] && [ "$got" = "$plan" ]
+ktap_result $? "sanitized: the conformance suite reported all of its ${plan:-?} tests ($got)"
 run duet-sanitizers leaks "the conformance suite"
 
 echo "# seeded concurrent fuzzer, $ops ops per device"
@@ -84,10 +85,8 @@ for m in duet_c duet_rust; do
 		awk '{ n += $1 } END { print n + 0 }')"
 	grep -q '^not ok' /tmp/sweep.out && fails=$((fails + 1))
 	swept=$(grep -c '^ok - faultsweep' /tmp/sweep.out)
-	if [ "$swept" != 7 ]; then
-		echo "not ok - faultsweep: only $swept of 7 sweeps of $m reported success"
-		fails=$((fails + 1))
-	fi
+	[ "$swept" = 7 ]
+	ktap_result $? "faultsweep: all 7 sweeps of $m reported success ($swept)"
 	modprobe -r duet_rust duet_c
 	run duet-sanitizers leaks "the fault sweeps of $m"
 done
@@ -130,19 +129,15 @@ modprobe -r duet_rust duet_c 2>/dev/null
 rm -f /dev/duet-c /dev/duet-rust 2>/dev/null
 modprobe duet_rust
 if [ -c /dev/duet-c ] && [ -c /dev/duet-rust ] && duetctl /dev/duet-rust info >/dev/null; then
-	echo "ok - churn: both device nodes come back after the churn"
+	ktap_result 0 "churn: both device nodes come back after the churn"
 else
-	echo "not ok - churn: both device nodes come back after the churn"
+	ktap_result 1 "churn: both device nodes come back after the churn"
 	find /dev -name 'duet-*' -exec ls -l {} + | sed 's/^/#   /'
-	fails=$((fails + 1))
 fi
 modprobe -r duet_rust duet_c
-if [ "$done_cycles" -gt 0 ] && ! grep -q '^duet_' /proc/modules; then
-	echo "ok - churn: $cycles load/unload cycles ($done_cycles fully unloaded, rmmod refused while in use: duet_rust $refused_rust, duet_c $refused_c)"
-else
-	echo "not ok - churn: $cycles cycles, $done_cycles fully unloaded; modules left: $(grep '^duet_' /proc/modules)"
-	fails=$((fails + 1))
-fi
+left=$(grep '^duet_' /proc/modules)
+[ "$done_cycles" -gt 0 ] && [ -z "$left" ]
+ktap_result $? "churn: $cycles load/unload cycles ($done_cycles fully unloaded, rmmod refused while in use: duet_rust $refused_rust, duet_c $refused_c)${left:+; modules left: $left}"
 echo "# stat duet_c cycles $cycles"
 echo "# stat duet_rust cycles $cycles"
 echo "# stat duet_c refused $refused_c"
@@ -151,4 +146,4 @@ run duet-sanitizers leaks "the load/unload churn"
 
 run duet-sanitizers gate
 echo "# stat all sanitizer_reports $(dmesg | grep -c -E 'BUG|WARNING|KASAN|UBSAN|circular locking|inconsistent lock state|Oops')"
-[ "$fails" = 0 ]
+[ "$fails" = 0 ] && [ "$KTAP_CNT_FAIL" = 0 ]
