@@ -95,7 +95,11 @@ impl UserSource {
         // checks that the source is user memory and stops at a fault (it
         // zeroes the part of `out` it could not fill).
         let left = unsafe {
-            bindings::copy_from_user(out.as_mut_ptr().cast::<c_void>(), self.ptr.as_const_ptr(), len)
+            bindings::copy_from_user(
+                out.as_mut_ptr().cast::<c_void>(),
+                self.ptr.as_const_ptr(),
+                len,
+            )
         };
         let done = len - left;
         // INVARIANT: As in `UserDest::copy_to`.
