@@ -205,7 +205,7 @@ def code_size(ko_c, ko_rust):
     out.append("")
     ratio = r_code / c_code
     out.append(f"Bytes of function code. Run-time code without the tests: Rust is **{ratio:.2f} x C** "
-          f"(goal: at most {GOAL} x, {int(GOAL * c_code)} bytes).")
+               f"(goal: at most {GOAL} x, {int(GOAL * c_code)} bytes).")
     out.append("")
     # What keeps it above the goal, largest first.
     own = sum(r[j] for j in runtime)
@@ -218,8 +218,8 @@ def code_size(ko_c, ko_rust):
               f"them in {panic['own'][0]} panic sites of its overflow, bounds and assertion checks (each: the loads "
               "of the panic's arguments and the call)")]
     if ratio > GOAL:
-        out.append(f"What keeps it above {GOAL} x (the goal leaves Rust {int(GOAL * c_code) - c_code} bytes more than C; "
-              f"C's {c_code} includes {c[JOBS[-1][0]]} bytes of the registry that Rust calls instead of having its own):")
+        out.append(f"What keeps it above {GOAL} x (the goal leaves Rust {int(GOAL * c_code) - c_code} bytes more "
+                   f"than C; C's {c_code} includes {c[JOBS[-1][0]]} bytes of the registry that Rust calls instead of having its own):")
         out.append("")
         for size, what in sorted(parts, reverse=True):
             out.append(f"- {size} bytes: {what}")
