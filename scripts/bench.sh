@@ -1,7 +1,8 @@
 #!/bin/sh
-# bench.sh [--quick] - `make bench`: boot the lab kernel, run compare/bench.sh
-# in it, and keep its raw figures, with how they were measured, in
-# $DUET_REPORT/bench.txt (default: report/ in the checkout).
+# bench.sh [--quick] - `make bench`: boot the lab kernel, run
+# compare/bench-guest.sh in it, and keep its raw figures, with how they
+# were measured, in $DUET_REPORT/bench.txt (default: report/ in the
+# checkout), for compare/report.py (`make report`).
 #
 # Under TCG (the default here) the one-thread workloads run in a boot with
 # QEMU's instruction counting on one vCPU: every figure is then guest
@@ -52,15 +53,15 @@ esac
 	sed 's/^\([^\t]*\)\t\(.*\)/# meta package \1 \2/' "$(toolchain_dir)/duet-versions.txt"
 	echo "# meta release $(cat "$kdir/build/include/config/kernel.release")"
 } >"$dir/bench.txt.new"
-# guest CMDLINE ICOUNT [FLAVOR [TAG [CPU]]] - one boot of compare/bench.sh on the
-# FLAVOR kernel (lab) on QEMU's -cpu CPU (DUET_CPU, max), its lines added
+# guest CMDLINE ICOUNT [FLAVOR [TAG [CPU]]] - one boot of compare/bench-guest.sh
+# on the FLAVOR kernel (lab) on QEMU's -cpu CPU (DUET_CPU, max), its lines added
 # (with TAG- before each raw line's tag);
 # shows its progress, and a failure with what the guest said about it
 # (a hung bench: duet-watch's "not ok" line and where the kernel is stuck).
 guest() {
 	{
 		DUET_CMDLINE="$1 $quick" DUET_ICOUNT=$2 DUET_FLAVOR=${3:-lab} DUET_CPU=${5:-${DUET_CPU:-max}} \
-			sh "$TOP/scripts/boot.sh" "$TOP/compare/bench.sh" && rc=0 || rc=$?
+			sh "$TOP/scripts/boot.sh" "$TOP/compare/bench-guest.sh" && rc=0 || rc=$?
 		echo "$rc" >"$dir/bench.rc"
 	} | sed "${4:+s/^raw /raw $4-/}" | tee -a "$dir/bench.txt.new" |
 		awk '/^# bench/ || /^not ok/ { print "duet:   " $0; fflush(); hung = /^not ok/; next }
@@ -81,7 +82,7 @@ if [ "$clock" = icount ]; then
 	so=$(sh "$TOP/scripts/qemu-plugin.sh")
 	rm -f "$dir/profile.counts"
 	DUET_ICOUNT=1 DUET_QEMU_PLUGIN="$so,out=$dir/profile.counts" DUET_FLAVOR=lab \
-		sh "$TOP/scripts/boot.sh" "$TOP/compare/profile.sh" >"$dir/profile.guest" ||
+		sh "$TOP/scripts/boot.sh" "$TOP/compare/profile-guest.sh" >"$dir/profile.guest" ||
 		die "the profile run failed (see $dir/profile.guest)"
 	if [ "$inline" = 1 ]; then
 		msg "[4/$boots] one-thread workloads on the kernel with CONFIG_RUST_INLINE_HELPERS (instructions)"

@@ -17,9 +17,7 @@ else
 	*) die "DUET_REPORT=$dir must be inside the checkout ($TOP)" ;;
 	esac
 fi
-if [ "$DUET_HOST_TOOLS" = 1 ]; then
-	in_root "$kdir" sh "$TOP/compare/report.sh" "$inside"
-else
-	in_root "$kdir" sh /duet/compare/report.sh "$inside"
-fi
+# compare/report.py reads the bench output and writes the report.
+# shellcheck disable=SC2016 # expanded inside the toolchain root
+in_root "$kdir" sh -c 'exec python3 "$DUET_SRC/compare/report.py" "$1"' sh "$inside"
 msg "report written: $dir/report.html (open it in a browser), report.md, report.json"

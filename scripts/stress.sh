@@ -1,9 +1,10 @@
 #!/bin/sh
 # stress.sh - `make stress`: the long sanitizer run on the debug kernel
 # (10^6 fuzz operations per device, 500 load/unload cycles, every fault
-# sweep), then a table per module (compare/reliability.sh, which `make
-# report` uses too). Exits non-zero on any finding. The guest output is
-# kept in $DUET_REPORT/stress.txt (default: report/ in the checkout).
+# sweep), then a table per module (the "Reliability" section of `make
+# report`, from compare/report.py). Exits non-zero on any finding. The
+# guest output is kept in $DUET_REPORT/stress.txt (default: report/ in
+# the checkout).
 . "$(dirname "$0")/lib.sh"
 x86_only "make stress"
 dir=${DUET_REPORT:-$TOP/report}
@@ -26,7 +27,8 @@ mv "$log.tmp" "$log"
 echo "# make stress: $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - start)) s, debug kernel under ${DUET_ACCEL:-tcg}, -cpu ${DUET_CPU:-max}" >>"$log"
 # The table per module, as the report's reliability section shows it.
 echo
-sh "$TOP/compare/reliability.sh" "$log"
+# shellcheck disable=SC2016 # expanded inside the toolchain root
+in_root "$(kernel_dir debug)" sh -c 'exec python3 "$DUET_SRC/compare/report.py" --reliability -' <"$log"
 # The differential tester's long run: 10^7 operations, on the lab kernel.
 sh "$TOP/scripts/prepare.sh" lab
 msg "the differential tester: 10^7 operations on the lab kernel (about 2 hours under TCG); output in $dir/difftest-stress.txt"

@@ -3,9 +3,9 @@
 # Chromium (as a person would open it) and find its main parts in the
 # rendered page. Prints TAP verdicts.
 page=$1
+. "$(dirname "$0")/ktap.sh"
 KTAP_PREFIX="report page: "
 ktap_plan 7
-. "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-page.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic \

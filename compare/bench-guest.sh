@@ -1,7 +1,8 @@
 #!/bin/sh
-# bench.sh - guest side of `make bench`: both modules loaded in one boot,
-# the same workloads through duet-c, duet-rust and the baselines, with the
-# digest on (the default) and off. Booted with duet.quick=1: few rounds.
+# bench-guest.sh - guest side of `make bench` (scripts/bench.sh boots it):
+# both modules loaded in one boot, the same workloads through duet-c,
+# duet-rust and the baselines, with the digest on (the default) and off.
+# Booted with duet.quick=1: few rounds.
 # duet.bench=single: only the one-thread workloads, module load/unload and
 # memory (a boot with QEMU's instruction counting, on one vCPU: the clock
 # counts instructions, so 5 rounds, 3 when quick, are plenty: they agree to

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""size.py - the code of both modules, side by side, job by job.
+"""report_size.py - the code of both modules, side by side, job by job.
 
-Usage: size.py DUET_C.KO DUET_RUST.KO
+For compare/report.py: code_size(DUET_C.KO, DUET_RUST.KO).
 
 Reads the function symbols of both modules with llvm-nm (sizes; a body
 that identical-code folding gave several names counts once), demangles the
@@ -19,7 +18,7 @@ Also counts, with llvm-objdump, the panic sites in Rust's run-time code:
 each call to a `core` panic function (an overflow, bounds or assertion
 check that failed) with the instructions that load its arguments.
 
-Prints Markdown: the table, the Rust/C ratio of run-time code without the
+Returns the lines of Markdown: the table, the Rust/C ratio of run-time code without the
 tests (the goal is at most 1.5), what keeps it above, and the largest
 functions of each Rust group.
 """
@@ -27,7 +26,6 @@ import collections
 import re
 import shutil
 import subprocess
-import sys
 
 GOAL = 1.5
 
@@ -163,13 +161,10 @@ def rust_job(name, section):
     return "generic: other"
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    c_funcs, r_funcs = functions(argv[1]), functions(argv[2])
+def code_size(ko_c, ko_rust):
+    c_funcs, r_funcs = functions(ko_c), functions(ko_rust)
     plain = demangle(sorted({n for _, names, _ in r_funcs.values() for n in names}))
-    panics = panic_sites(argv[2])
+    panics = panic_sites(ko_rust)
     c = collections.Counter()
     for size, names, section in c_funcs.values():
         c[c_job(names[0], section)] += size
@@ -191,26 +186,27 @@ def main(argv):
     runtime = [j for j, _, _ in JOBS] + ["other"]
     generics = [g for g in r if g.startswith("generic: ")]
     generics.sort(key=lambda g: -r[g])
-    print("| job | duet_c.ko | duet_rust.ko | Rust - C |")
-    print("| --- | ---: | ---: | ---: |")
+    out = []
+    out.append("| job | duet_c.ko | duet_rust.ko | Rust - C |")
+    out.append("| --- | ---: | ---: | ---: |")
     for job in runtime:
         if c[job] or r[job]:
-            print(f"| {job} | {c[job]} | {r[job]} | {r[job] - c[job]:+d} |")
+            out.append(f"| {job} | {c[job]} | {r[job]} | {r[job] - c[job]:+d} |")
     for g in generics:
-        print(f"| the kernel crate's generics made for duet_rust: {g[len('generic: '):]} | - | {r[g]} | {r[g]:+d} |")
+        out.append(f"| the kernel crate's generics made for duet_rust: {g[len('generic: '):]} | - | {r[g]} | {r[g]:+d} |")
     if r["core"]:
-        print(f"| `core`'s generics made for duet_rust | - | {r['core']} | {r['core']:+d} |")
+        out.append(f"| `core`'s generics made for duet_rust | - | {r['core']} | {r['core']:+d} |")
     c_code = sum(c[j] for j in runtime)
     r_code = sum(r[j] for j in runtime) + sum(r[g] for g in generics) + r["core"]
-    print(f"| **run-time code (.text) without the tests** | **{c_code}** | **{r_code}** | **{r_code - c_code:+d}** |")
-    print(f"| init and exit (C: .init.text and .exit.text; Rust: its init code is in .text) | {c['init and exit']} | {r['init and exit']} | {r['init and exit'] - c['init and exit']:+d} |")
-    print(f"| KUnit tests | {c['tests']} | {r['tests']} | {r['tests'] - c['tests']:+d} |")
-    print(f"| all functions | {sum(c.values())} | {sum(r.values())} | {sum(r.values()) - sum(c.values()):+d} |")
-    print()
+    out.append(f"| **run-time code (.text) without the tests** | **{c_code}** | **{r_code}** | **{r_code - c_code:+d}** |")
+    out.append(f"| init and exit (C: .init.text and .exit.text; Rust: its init code is in .text) | {c['init and exit']} | {r['init and exit']} | {r['init and exit'] - c['init and exit']:+d} |")
+    out.append(f"| KUnit tests | {c['tests']} | {r['tests']} | {r['tests'] - c['tests']:+d} |")
+    out.append(f"| all functions | {sum(c.values())} | {sum(r.values())} | {sum(r.values()) - sum(c.values()):+d} |")
+    out.append("")
     ratio = r_code / c_code
-    print(f"Bytes of function code. Run-time code without the tests: Rust is **{ratio:.2f} x C** "
-          f"(goal: at most {GOAL} x, {int(GOAL * c_code)} bytes).")
-    print()
+    out.append(f"Bytes of function code. Run-time code without the tests: Rust is **{ratio:.2f} x C** "
+               f"(goal: at most {GOAL} x, {int(GOAL * c_code)} bytes).")
+    out.append("")
     # What keeps it above the goal, largest first.
     own = sum(r[j] for j in runtime)
     c_own = sum(c[j] for j in runtime if j != JOBS[-1][0])
@@ -222,29 +218,25 @@ def main(argv):
               f"them in {panic['own'][0]} panic sites of its overflow, bounds and assertion checks (each: the loads "
               "of the panic's arguments and the call)")]
     if ratio > GOAL:
-        print(f"What keeps it above {GOAL} x (the goal leaves Rust {int(GOAL * c_code) - c_code} bytes more than C; "
-              f"C's {c_code} includes {c[JOBS[-1][0]]} bytes of the registry that Rust calls instead of having its own):")
-        print()
+        out.append(f"What keeps it above {GOAL} x (the goal leaves Rust {int(GOAL * c_code) - c_code} bytes more "
+                   f"than C; C's {c_code} includes {c[JOBS[-1][0]]} bytes of the registry that Rust calls instead of having its own):")
+        out.append("")
         for size, what in sorted(parts, reverse=True):
-            print(f"- {size} bytes: {what}")
+            out.append(f"- {size} bytes: {what}")
     else:
-        print(f"Within the goal of {GOAL} x.")
+        out.append(f"Within the goal of {GOAL} x.")
     for group in runtime + ["init and exit"] + generics:
         top = sorted(members[group], reverse=True)[:6]
         if not top:
             continue
-        print()
+        out.append("")
         label = group[len("generic: "):] if group.startswith("generic: ") else \
             "the module's own, " + ("other jobs" if group == "other" else group)
-        print(f"Largest Rust functions, {label} ({len(members[group])} functions):")
-        print()
-        print("| bytes | function |")
-        print("| ---: | --- |")
+        out.append(f"Largest Rust functions, {label} ({len(members[group])} functions):")
+        out.append("")
+        out.append("| bytes | function |")
+        out.append("| ---: | --- |")
         for size, name, n in top:
             more = f" (and {n - 1} folded into it)" if n > 1 else ""
-            print(f"| {size} | `{name[:140]}`{more} |")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+            out.append(f"| {size} | `{name[:140]}`{more} |")
+    return out

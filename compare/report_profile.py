@@ -1,30 +1,27 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""profile.py - where the instructions of each path go, C beside Rust.
+"""report_profile.py - where the instructions of each path go, C beside Rust.
 
-Usage: profile.py COUNTS GUEST_OUTPUT SYSTEM_MAP [--tree DIR] [--json FILE]
-
+For compare/report.py: profile(COUNTS, GUEST_OUTPUT, SYSTEM_MAP, TREE).
 COUNTS is the output of the QEMU plugin (compare/plugin/prof-plugin.c):
 sections "mark N", then "VADDR INSTRUCTIONS" per translation block.
-GUEST_OUTPUT is what compare/profile.sh printed: "ksym ..." lines (the
-modules' symbols from /proc/kallsyms) and "profile DEVICE PATH N MARK"
-lines, a path's lines repeated once per round (the round with the fewest
-kernel instructions is kept). SYSTEM_MAP is the kernel's System.map (no
-KASLR in these kernels).
+GUEST_OUTPUT is what compare/profile-guest.sh printed: "ksym ..." lines
+(the modules' symbols from /proc/kallsyms) and "profile DEVICE PATH N
+MARK" lines, a path's lines repeated once per round (the round with the
+fewest kernel instructions is kept). SYSTEM_MAP is the kernel's
+System.map (no KASLR in these kernels).
 
-Prints, as Markdown, per path: the kernel instructions per call for C and
-for Rust; then the functions whose count differs, side by side with the
-difference (the kernel's own functions, the same for both, in one line);
-and for each function only Rust calls, what it is and the line of the
-7.3 kernel tree (--tree DIR, the unpacked source) that makes it. Python's
-standard library only; Rust names are demangled by llvm-cxxfilt when it
-is on PATH.
+Returns the lines of Markdown, per path: the kernel instructions per call
+for C and for Rust; then the functions whose count differs, side by side
+with the difference (the kernel's own functions, the same for both, in
+one line); and for each function only Rust calls, what it is and the
+line of the 7.3 kernel tree (TREE, the unpacked source) that makes it;
+and the same figures for report.json. Python's standard library only;
+Rust names are demangled by llvm-cxxfilt when it is on PATH.
 """
 import bisect
 import collections
 import functools
 import glob
-import json
 import os
 import re
 import shutil
@@ -151,8 +148,8 @@ OWN = "the module's own code (C: its functions; Rust: the 7.3 trampolines, with 
 KERNEL_SAME = "the kernel's own functions (the same code; what differs is the work asked of them, e.g. C's `kzalloc()` zeroing, or a timer tick)"
 
 
-def by_cause(runs, show, tree, result):
-    """Prints Rust - C of each path split by cause: the module's own code,
+def by_cause(runs, show, tree, result, out):
+    """Adds to OUT Rust - C of each path split by cause: the module's own code,
     each cause of CAUSES, and the rest of the kernel; stores it in result."""
     table = collections.defaultdict(dict)
     where = {}
@@ -162,7 +159,7 @@ def by_cause(runs, show, tree, result):
         c, r = runs[("c", path)], runs[("rust", path)]
         cf = {show(k): v / c["n"] for k, v in c["functions"].items()}
         rf = {show(k): v / r["n"] for k, v in r["functions"].items()}
-        for k in set(cf) | set(rf):
+        for k in sorted(set(cf) | set(rf)):
             cause = cause_of(k, tree)
             if cause:
                 group = cause[0]
@@ -176,38 +173,32 @@ def by_cause(runs, show, tree, result):
             table[group][path] = table[group].get(path, 0) + rf.get(k, 0) - cf.get(k, 0)
     order[1:] = sorted(order[1:], key=lambda g: (-sum(abs(v) for v in table[g].values()), g))
     order.append(KERNEL_SAME)
-    print()
-    print("### Rust - C by cause, kernel instructions per call")
-    print()
-    print("| cause | " + " | ".join(paths) + " | 7.3 source |")
-    print("| --- | " + " | ".join("---:" for _ in paths) + " | --- |")
+    out.append("")
+    out.append("### Rust - C by cause, kernel instructions per call")
+    out.append("")
+    out.append("| cause | " + " | ".join(paths) + " | 7.3 source |")
+    out.append("| --- | " + " | ".join("---:" for _ in paths) + " | --- |")
     for group in order:
         src = ""
         if len(where.get(group, ())) == 1:
             src = f"`{next(iter(where[group]))}`"
         elif group in where:
             src = "each helper's line is in the path's table below"
-        print(f"| {group} | " + " | ".join(f"{table[group].get(p, 0):+.0f}" for p in paths) + f" | {src} |")
+        out.append(f"| {group} | " + " | ".join(f"{table[group].get(p, 0):+.0f}" for p in paths) + f" | {src} |")
     total = {p: sum(table[g].get(p, 0) for g in order) for p in paths}
-    print("| **Rust - C** | " + " | ".join(f"**{total[p]:+.0f}**" for p in paths) + " | |")
+    out.append("| **Rust - C** | " + " | ".join(f"**{total[p]:+.0f}**" for p in paths) + " | |")
     for p in paths:
         result[p]["by_cause"] = {g: table[g].get(p, 0) for g in order}
 
 
-def main(argv):
-    if len(argv) < 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    json_out = tree = None
-    if "--tree" in argv:
-        tree = argv[argv.index("--tree") + 1]
-    if "--json" in argv:
-        json_out = argv[argv.index("--json") + 1]
-    with open(argv[2]) as f:
+def profile(counts, guest_output, system_map, tree=None):
+    """(lines of Markdown, figures for report.json) of the profile run;
+    ([], None) when the guest output has no profile lines."""
+    with open(guest_output) as f:
         guest = f.read().splitlines()
-    syms = read_symbols(argv[3], guest)
+    syms = read_symbols(system_map, guest)
     addrs = [s[0] for s in syms]
-    sections = read_counts(argv[1])
+    sections = read_counts(counts)
     runs = {}
     for line in guest:
         parts = line.split()
@@ -222,8 +213,8 @@ def main(argv):
             if old is None or sum(per.values()) < sum(old["functions"].values()):
                 runs[(lang, path)] = {"n": n, "functions": per, "user": user}
     if not runs:
-        print("profile.py: no 'profile' lines in the guest output", file=sys.stderr)
-        return 1
+        print(f"report: no 'profile' lines in {guest_output}", file=sys.stderr)
+        return [], None
     names = set()
     for r in runs.values():
         names.update(k.split(" [")[0] for k in r["functions"])
@@ -234,36 +225,36 @@ def main(argv):
         return plain.get(name, name) + (f" [{mod}" if mod else "")
 
     result = {}
-    print("| path | C, kernel instructions per call | Rust | Rust - C | Rust / C |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    out = ["| path | C, kernel instructions per call | Rust | Rust - C | Rust / C |",
+           "| --- | ---: | ---: | ---: | ---: |"]
     for path in PATHS:
         c, r = runs.get(("c", path)), runs.get(("rust", path))
         if not c or not r:
             continue
         ct = sum(c["functions"].values()) / c["n"]
         rt = sum(r["functions"].values()) / r["n"]
-        print(f"| {path} | {ct:.0f} | {rt:.0f} | {rt - ct:+.0f} | {rt / ct:.3f} |")
+        out.append(f"| {path} | {ct:.0f} | {rt:.0f} | {rt - ct:+.0f} | {rt / ct:.3f} |")
         result[path] = {"c": ct, "rust": rt}
-    by_cause(runs, show, tree, result)
+    by_cause(runs, show, tree, result, out)
     for path in PATHS:
         c, r = runs.get(("c", path)), runs.get(("rust", path))
         if not c or not r:
             continue
-        print()
-        print(f"### {path}: the functions that differ, instructions per call")
-        print()
-        print("| function | C | Rust | Rust - C |")
-        print("| --- | ---: | ---: | ---: |")
+        out.append("")
+        out.append(f"### Path: {path}: the functions that differ, instructions per call")
+        out.append("")
+        out.append("| function | C | Rust | Rust - C |")
+        out.append("| --- | ---: | ---: | ---: |")
         cf = {show(k): v / c["n"] for k, v in c["functions"].items()}
         rf = {show(k): v / r["n"] for k, v in r["functions"].items()}
-        rows = [(k, cf.get(k, 0), rf.get(k, 0)) for k in set(cf) | set(rf)]
+        rows = [(k, cf.get(k, 0), rf.get(k, 0)) for k in sorted(set(cf) | set(rf))]
         differ = [x for x in rows if abs(x[2] - x[1]) >= 0.5]
         differ.sort(key=lambda x: (-(x[2] - x[1]) if x[1] == 0 or x[2] == 0 else 0, x[0]))
         for k, cv, rv in differ:
-            print(f"| `{k}` | {cv:.0f} | {rv:.0f} | {rv - cv:+.0f} |")
+            out.append(f"| `{k}` | {cv:.0f} | {rv:.0f} | {rv - cv:+.0f} |")
         same = [x for x in rows if abs(x[2] - x[1]) < 0.5]
-        print(f"| {len(same)} kernel functions alike in both | {sum(x[1] for x in same):.0f} | "
-              f"{sum(x[2] for x in same):.0f} | {sum(x[2] - x[1] for x in same):+.0f} |")
+        out.append(f"| {len(same)} kernel functions alike in both | {sum(x[1] for x in same):.0f} | "
+                   f"{sum(x[2] for x in same):.0f} | {sum(x[2] - x[1] for x in same):+.0f} |")
         causes = []
         for k, cv, rv in differ:
             if cv == 0 and rv >= 0.5:
@@ -271,17 +262,10 @@ def main(argv):
                 if cause:
                     causes.append((k, rv, *cause))
         if causes:
-            print()
-            print("| only Rust calls | instructions | what it is | 7.3 source |")
-            print("| --- | ---: | --- | --- |")
+            out.append("")
+            out.append("| only Rust calls | instructions | what it is | 7.3 source |")
+            out.append("| --- | ---: | --- | --- |")
             for k, rv, _, what, where in causes:
-                print(f"| `{k}` | {rv:.0f} | {what} | `{where}` |")
+                out.append(f"| `{k}` | {rv:.0f} | {what} | `{where}` |")
         result[path]["functions"] = {k: {"c": cv, "rust": rv} for k, cv, rv in rows}
-    if json_out:
-        with open(json_out, "w") as f:
-            json.dump(result, f, indent=1)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    return out, result

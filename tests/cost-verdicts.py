@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""cost-verdicts.py - the verdicts of the cost gate (tests/cost.sh), from
+the report.json of a quick bench (compare/report.py writes it).
+
+Usage: cost-verdicts.py LIMIT SLACK < report.json
+
+Prints one line per verdict, "STATUS<tab>DESCRIPTION" (STATUS 0: pass):
+first whether the bench ran with QEMU counting instructions (meta.clock
+icount; if not, nothing else); then, for each path of both devices (the
+write+read cycle at every size, with the digest on and off; INFO; STATS;
+open+close), whether Rust / C is at most LIMIT and the rounds of each
+device agree within 1% (their spread); then, at each size with the digest
+off, whether neither device costs more than pipe(2), at most SLACK (a
+fraction) above it. Python's standard library only.
+"""
+import json
+import sys
+
+SIZES = [1, 64, 512, 4096, 65536]
+PATHS = [("cycle", s) for s in SIZES] + [("info", 0), ("stats", 0), ("openclose", 0)]
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    limit_text, slack = argv[1], float(argv[2])
+    limit = float(limit_text)
+    try:
+        report = json.load(sys.stdin)
+    except ValueError as e:
+        print(f"1\treport.json is JSON ({e})")
+        return 0
+    if report.get("meta", {}).get("clock") != "icount":
+        print("1\tthe quick bench ran with QEMU counting instructions (meta.clock icount in report.json)")
+        return 0
+    print("0\tthe quick bench ran with QEMU counting instructions")
+    stats = {(s["tag"], s["metric"], s["size"], s["variant"]): s for s in report.get("stats", [])}
+    ratios = {(r["tag"], r["metric"], r["size"]): r["ratio"] for r in report.get("ratios_rust_over_c", [])}
+    for tag in ("digest-on", "digest-off"):
+        for metric, size in PATHS:
+            what = f"{tag} {metric}" + (f" {size} B" if size else "")
+            c, r = stats.get((tag, metric, size, "c")), stats.get((tag, metric, size, "rust"))
+            ratio = ratios.get((tag, metric, size))
+            if c is None or r is None or ratio is None:
+                print(f"1\t{what}: no figures for both devices")
+                continue
+            spread = max(c["spread"], r["spread"])
+            ok = ratio <= limit and spread <= 0.01
+            print(f"{int(not ok)}\t{what}: Rust / C {ratio:.3f} (at most {limit_text}), rounds within "
+                  f"{spread * 100:.2f}% (at most 1%); C {int(c['median_ns'])}, Rust {int(r['median_ns'])} instructions")
+    for size in SIZES:
+        med = {v: stats[k]["median_ns"] for v in ("c", "rust", "pipe")
+               if (k := ("digest-off", "cycle", size, v)) in stats}
+        if len(med) != 3:
+            print(f"1\tbaseline {size} B: no figures for both devices and pipe(2)")
+            continue
+        ok = med["c"] <= med["pipe"] * (1 + slack) and med["rust"] <= med["pipe"] * (1 + slack)
+        print(f"{int(not ok)}\tbaseline {size} B, digest off: against pipe(2) ({int(med['pipe'])}), "
+              f"C {int(med['c'] - med['pipe']):+d} and Rust {int(med['rust'] - med['pipe']):+d} instructions "
+              f"(at most {slack * 100:+.2f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
