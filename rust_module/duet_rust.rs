@@ -826,8 +826,8 @@ impl DuetDevice {
 /// order: the device node first, and with it the device it carries (its
 /// FIFO, its wait queues, then its DUET registration: C unregisters before
 /// it frees the FIFO, which no one sees), and last `_exit_log`, which says
-/// so. (A `PinnedDrop::drop` would run before any field drops, while the
-/// node still exists.)
+/// so. (`#[pin_data]` refuses a `Drop` impl, and a `PinnedDrop::drop` would
+/// run before any field drops, while the node still exists.)
 #[pin_data]
 struct DuetModule {
     #[pin]
@@ -836,7 +836,9 @@ struct DuetModule {
 }
 
 /// Logs that `/dev/duet-rust` is gone: the last field of [`DuetModule`] to
-/// drop, and the last to be made (so a failed init never logs it).
+/// drop, and the last to be made. When init fails, `try_pin_init!` drops only
+/// the fields it has made, and it makes this one after `misc`, the only one
+/// that can fail: a failed init never logs it, as C's error path does not.
 struct ExitLog;
 
 impl Drop for ExitLog {

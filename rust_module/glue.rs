@@ -147,10 +147,15 @@ unsafe impl AlwaysRefCounted for Handle {
     }
 }
 
-// SAFETY: The C side serialises the list with `duet_registry_lock` and counts
-// the references with a kref, so the handle may be used from any thread.
+// SAFETY: The only operations on a `Handle` are `duet_get()` and
+// `duet_put()`, `kref_get()` and `kref_put()` of its count: atomic, taking no
+// lock, callable in any context and on any thread (export.c); the last put
+// frees it with `kfree()`, which any thread may do. The registry's list, which
+// `duet_registry_lock` guards, is changed only by `duet_register()` and
+// `duet_unregister()`, through `Registration`, never through a `Handle`.
 unsafe impl Send for Handle {}
-// SAFETY: As for `Send`: `duet_get()`/`duet_put()` are atomic.
+// SAFETY: As for `Send`: `&Handle` allows only `duet_get()` (through
+// `AlwaysRefCounted::inc_ref`), an atomic increment.
 unsafe impl Sync for Handle {}
 
 /// A device's registration in the DUET registry, and the statistics that

@@ -146,7 +146,11 @@ impl WaitQueue {
                 // queue; C returns here too, without `finish_wait()`.
                 return Err(ERESTARTSYS);
             }
-            // SAFETY: Sleeping is allowed here (`might_sleep()` above); a
+            // SAFETY: `schedule()` has no safety requirements; that this
+            // task may sleep here is the caller's part, as for C's
+            // `wait_event_interruptible()` (process context, no spinlock
+            // held), which `might_sleep()` above checks on a kernel with
+            // `CONFIG_DEBUG_ATOMIC_SLEEP` (elsewhere it checks nothing). A
             // wake-up or a signal sets the task running again.
             unsafe { bindings::schedule() };
             if condition() {
