@@ -30,13 +30,14 @@ import subprocess
 GOAL = 1.5
 
 # (job, C function names, Rust pattern). The Rust trampolines
-# (MiscdeviceVTable<DuetFile>>::read_iter...) carry the module's own code,
-# which duet_rust.rs inlines into them.
+# (MiscdeviceVTable<DuetFile>>::read, ::read_iter...) carry the module's
+# own code, which duet_rust.rs inlines into them, as C inlines its read
+# and write bodies into duet_read and duet_read_iter (and the write pair).
 JOBS = [
     ("open", r"duet_open", r"::open$|duet_rust::access_of$"),
     ("release", r"duet_release", r"::release$"),
-    ("read", r"duet_read_iter|duet_fifo_get", r"::read_iter$|Fifo>::get|duet_rust::ret_of$"),
-    ("write", r"duet_write_iter|duet_fifo_put", r"::write_iter$|Fifo>::put"),
+    ("read", r"duet_read|duet_read_iter|duet_fifo_get", r"::read$|::read_iter$|Fifo>::get|duet_rust::ret_of$"),
+    ("write", r"duet_write|duet_write_iter|duet_fifo_put", r"::write$|::write_iter$|Fifo>::put"),
     ("ioctl (and the FIFO's resize)", r"duet_ioctl|duet_fifo_resize", r"::ioctl|Fifo>::resize"),
     ("fdinfo", r"duet_show_fdinfo", r"show_fdinfo"),
     ("the wrappers of C's exports (glue.rs)", r"(?!)", r"duet_rust::glue::"),
