@@ -3,7 +3,7 @@
 """cost-verdicts.py - the verdicts of the cost gate (tests/cost.sh), from
 the report.json of a quick bench (compare/report.py writes it).
 
-Usage: cost-verdicts.py LIMIT SLACK < report.json
+Usage: cost-verdicts.py LIMIT SLACK FLOOR < report.json
 
 Prints one line per verdict, "STATUS<tab>DESCRIPTION" (STATUS 0: pass):
 first whether the bench ran with QEMU counting instructions (meta.clock
@@ -12,7 +12,10 @@ write+read cycle at every size, with the digest on and off; INFO; STATS;
 open+close), whether Rust / C is at most LIMIT and the rounds of each
 device agree within 1% (their spread); then, at each size with the digest
 off, whether neither device costs more than pipe(2), at most SLACK (a
-fraction) above it. Python's standard library only.
+fraction) above it; last, with the digest on, whether each device's 1-byte
+cycle costs at most FLOOR times the floor, a 1-byte write to /dev/null and
+read from /dev/zero (the bench's "null" variant). Python's standard
+library only.
 """
 import json
 import sys
@@ -22,10 +25,10 @@ PATHS = [("cycle", s) for s in SIZES] + [("info", 0), ("stats", 0), ("openclose"
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    limit_text, slack = argv[1], float(argv[2])
+    limit_text, slack, floor_text = argv[1], float(argv[2]), argv[3]
     limit = float(limit_text)
     try:
         report = json.load(sys.stdin)
@@ -60,6 +63,16 @@ def main(argv):
         print(f"{int(not ok)}\tbaseline {size} B, digest off: against pipe(2) ({int(med['pipe'])}), "
               f"C {int(med['c'] - med['pipe']):+d} and Rust {int(med['rust'] - med['pipe']):+d} instructions "
               f"(at most {slack * 100:+.2f}%)")
+    null = stats.get(("digest-on", "cycle", 1, "null"))
+    for variant, name in (("c", "C"), ("rust", "Rust")):
+        dev = stats.get(("digest-on", "cycle", 1, variant))
+        if null is None or dev is None:
+            print(f"1\tfloor: no 1-byte figures for {name} and /dev/null + /dev/zero")
+            continue
+        times = dev["median_ns"] / null["median_ns"]
+        print(f"{int(times > float(floor_text))}\tfloor: {name}'s 1-byte cycle, digest on, costs {times:.3f} times "
+              f"/dev/null + /dev/zero (at most {floor_text}): {int(dev['median_ns'])} against "
+              f"{int(null['median_ns'])} instructions")
     return 0
 
 
