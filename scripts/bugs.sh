@@ -76,19 +76,16 @@ mkdir -p "$out"
 : >"$tmp/bugs.tsv"
 
 # build_copy FLAVOR LOG - build both modules of the scratch copy out of
-# tree against the FLAVOR kernel (the copy is /duet in the toolchain root);
-# only what changed is rebuilt.
+# tree against the FLAVOR kernel (in_root shows the copy, made TOP for the
+# while, as the checkout); only what changed is rebuilt.
 build_copy() {
 	kdir=$(kernel_dir "$1")
 	shift
 	_top=$TOP
 	TOP=$copy
 	lock "$kdir.lock"
-	if [ "$DUET_HOST_TOOLS" = 1 ]; then
-		in_root "$kdir" make -C "$kdir/src" O="$kdir/build" LLVM=1 M="$copy" modules >"$1" 2>&1
-	else
-		in_root "$kdir" make -C /work/src O=/work/build LLVM=1 M=/duet modules >"$1" 2>&1
-	fi
+	in_root "$kdir" make -C "$(root_path "$kdir" "$kdir/src")" O="$(root_path "$kdir" "$kdir/build")" \
+		LLVM=1 M="$(root_path "$kdir" "$copy")" modules >"$1" 2>&1
 	_rc=$?
 	unlock
 	TOP=$_top

@@ -13,8 +13,7 @@ dirs=$(learn_steps "${1:-}")
 kdir=$(kernel_dir lab)
 [ -f "$kdir/build/vmlinux.o" ] || die "no lab kernel built yet: run 'make kernel' first"
 lock "$kdir.lock"
-# Inside the root, the checkout is /duet.
-if [ "$DUET_HOST_TOOLS" = 1 ]; then inner=$dirs; else inner=$(echo "$dirs" | sed "s|^$TOP/|/duet/|"); fi
+inner=$(for d in $dirs; do root_path "$kdir" "$d"; done)
 # shellcheck disable=SC2086 # a list of directories
 root_script "$kdir" learn-build.sh $inner
 rc=0

@@ -137,6 +137,24 @@ in_root() {
 	' sh "$_root" "$TOP" "$_dir" "$KARCH" "$@"
 }
 
+# root_path DIR PATH - PATH as in_root DIR shows it to its command: the
+# checkout is /duet there and DIR /work. The names are fixed, not the host's
+# paths, because a kernel's build tree records the paths it was built at:
+# with /work, a kernel work directory can move (another user's cache starts
+# as a copy: tests/unprivileged.sh). PATH itself with DUET_HOST_TOOLS=1;
+# fails for a path in neither.
+root_path() {
+	if [ "$DUET_HOST_TOOLS" = 1 ]; then
+		echo "$2"
+		return 0
+	fi
+	case $2 in
+	"$TOP" | "$TOP"/*) echo "/duet${2#"$TOP"}" ;;
+	"$1" | "$1"/*) echo "/work${2#"$1"}" ;;
+	*) return 1 ;;
+	esac
+}
+
 # kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for
 # DUET_ARCH, in the order they apply, relative to the checkout:
 # lab.config, the flavor's, the architecture's (KFRAGMENT; x86_64 has
@@ -210,11 +228,7 @@ read_case() {
 root_script() {
 	_dir=$1 _name=$2
 	shift 2
-	if [ "$DUET_HOST_TOOLS" = 1 ]; then
-		in_root "$_dir" sh "$TOP/scripts/$_name" "$@"
-	else
-		in_root "$_dir" sh "/duet/scripts/$_name" "$@"
-	fi
+	in_root "$_dir" sh "$(root_path "$_dir" "$TOP/scripts/$_name")" "$@"
 }
 
 # lab_dirs PREFIX VAR N - the directories learn/PREFIXNN-*: all of them if

@@ -7,16 +7,8 @@ x86_only "make report"
 dir=${DUET_REPORT:-$TOP/report}
 [ -s "$dir/bench.txt" ] || sh "$TOP/scripts/bench.sh"
 kdir=$(kernel_dir lab)
-# Inside the toolchain root the checkout is /duet and the kernel dir /work.
-if [ "$DUET_HOST_TOOLS" = 1 ]; then
-	inside=$dir
-else
-	case $dir in
-	"$TOP"/*) inside=/duet${dir#"$TOP"} ;;
-	"$kdir"/*) inside=/work${dir#"$kdir"} ;;
-	*) die "DUET_REPORT=$dir must be inside the checkout ($TOP)" ;;
-	esac
-fi
+inside=$(root_path "$kdir" "$dir") ||
+	die "DUET_REPORT=$dir must be inside the checkout ($TOP) or the lab kernel's directory ($kdir)"
 # compare/report.py reads the bench output and writes the report.
 # shellcheck disable=SC2016 # expanded inside the toolchain root
 in_root "$kdir" sh -c 'exec python3 "$DUET_SRC/compare/report.py" "$1"' sh "$inside"
