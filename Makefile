@@ -13,7 +13,7 @@ DUET_HOST_TOOLS	?= 0
 DUET_FLAVOR	?= lab
 DUET_ACCEL	?= tcg
 DUET_CPU	?= max
-export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK DUET_BENCH_INLINE
+export DUET_CACHE DUET_ARCH DUET_HOST_TOOLS DUET_FLAVOR DUET_ACCEL DUET_CPU DUET_TIMEOUT DUET_STALL DUET_TALK
 
 .PHONY: x86-only help deps toolchain kernel demo check check-quick difftest run shell bench report stress bugs lab lab-args lab-build lab-check lab-guide refresh-patches talk clean clean-cache
 

@@ -4,8 +4,7 @@
 Each function takes a Bench (compare/report_parser.py) and returns the
 lines of Markdown of its sections: how it was measured; under QEMU's
 instruction counting (clock icount) the cost sections (instructions per
-operation, C beside Rust, the baselines, the digest, the inline-helpers
-kernel, the repeatability of the rounds), else the time sections
+operation, C beside Rust, the baselines, the digest, the repeatability of the rounds), else the time sections
 (throughput, latency, Rust/C with confidence intervals); the two-CPU
 transfer. plots() draws the SVG plots with gnuplot. Python's standard
 library only.
@@ -84,8 +83,7 @@ def measured(b):
 
 def cost(b):
     """Under QEMU's instruction counting: guest instructions per
-    operation, C beside Rust, the baselines, the digest, the inline-helpers
-    kernel."""
+    operation, C beside Rust, the baselines, the digest."""
     out = ["## Headline: Rust / C", "",
            "Guest instructions per operation, Rust divided by C (below 1: Rust executes fewer). Exact counts from "
            "QEMU, user and kernel together; the spread is the largest difference between rounds of either device, "
@@ -119,7 +117,7 @@ def cost(b):
             f"{whole(b, 'module', 'unload', 0, 'c')} and {whole(b, 'module', 'unload', 0, 'rust')}. Memory per open "
             f"file: {truncated(b, 'memory', 'perfile', 0, 'c')} and {truncated(b, 'memory', 'perfile', 0, 'rust')} "
             "bytes of slab.", ""]
-    out += baselines(b) + digest(b) + inline(b)
+    out += baselines(b) + digest(b)
     return out
 
 
@@ -207,31 +205,6 @@ def digest(b):
         out.append(f"| {s} | {per(bc1, bc0)} | {per(c1, c0)} | {per(br1, br0)} | {per(r1, r0)} | "
                    f"{rel(bc1, bc0)} | {rel(c1, c0)} | {rel(br1, br0)} | {rel(r1, r0)} |")
     out += ["", "Goal: digest on at most 1.25 x digest off at 4096 B.", ""]
-    return out
-
-
-def inline(b):
-    if not any(s.tag == "inline-digest-off" for s in b.stats):
-        return []
-    out = ["## With CONFIG_RUST_INLINE_HELPERS", "",
-           "The same one-thread workloads on a second kernel: config/lab.config plus `CONFIG_RUST_INLINE_HELPERS` "
-           "(config/inline.config, `make bench DUET_BENCH_INLINE=1`). Rust cannot call C's static inline functions "
-           "and macros (refcounts, lock wrappers, error pointers, the user-copy checks...), so the kernel crate "
-           "calls out-of-line C wrappers for them, `rust/helpers/*.c` (`rust_helper_*` in the profile); with this "
-           "option they are compiled to LLVM bitcode and inlined into the Rust code (clang and rustc share LLVM 19 "
-           "here). The C module is built the same way on both kernels, so its figures show what else changed. "
-           "Guest instructions per operation, median of the rounds.", ""]
-    for tag in ("digest-off", "digest-on"):
-        out += [f"### Digest {tag[7:]}", "",
-                "| operation | duet-c | duet-rust | Rust / C | duet-c, inline kernel | duet-rust, inline kernel | "
-                "Rust / C, inline kernel |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        for label, m, s in ONE_THREAD:
-            i = "inline-" + tag
-            out.append(f"| {label} | {whole(b, tag, m, s, 'c')} | {whole(b, tag, m, s, 'rust')} | "
-                       f"{ratio(b, tag, m, s)} | {whole(b, i, m, s, 'c')} | {whole(b, i, m, s, 'rust')} | "
-                       f"{ratio(b, i, m, s)} |")
-        out.append("")
     return out
 
 

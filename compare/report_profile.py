@@ -39,7 +39,7 @@ PATHS = ["write", "read", "info", "stats", "open", "release"]
 # C's duet_open() etc. are.
 CAUSES = [
     (r"rust_helper_(\w+)", "C inline functions called through helpers",
-     "a C inline function called out of line through a helper (`CONFIG_RUST_INLINE_HELPERS` is off)",
+     "a C inline function called out of line through its helper, `rust/helpers/` (`CONFIG_RUST_INLINE_HELPERS` lets LLVM inline the helpers; this call it left out of line)",
      "rust/helpers/*.c", r"rust_helper_{0}\("),
     (r"CondVar>::notify", "`CondVar::notify_all()`",
      "`CondVar::notify_all()`, a call to a wrapper around `__wake_up()` (C calls `wake_up_interruptible()`, a macro for `__wake_up()`)",

@@ -13,10 +13,6 @@
 # A third boot, with instruction counting and the QEMU plugin
 # compare/plugin/prof-plugin.c, attributes each path's instructions to
 # kernel functions (profile.counts, profile.guest).
-# DUET_BENCH_INLINE=1 adds a fourth boot: the one-thread workloads again on
-# the "inline" kernel (config/inline.config: CONFIG_RUST_INLINE_HELPERS),
-# its lines tagged inline-*, for the report's comparison (built first if
-# needed, about 7 minutes).
 # The full bench (not --quick) also measures the digest as a kernel without
 # CONFIG_CRC_OPTIMIZATIONS computes it: one more boot of the one-thread
 # workloads on a CPU without SSE4.2 (-cpu max,sse4.2=off), where this
@@ -30,14 +26,6 @@ quick=
 dir=${DUET_REPORT:-$TOP/report}
 mkdir -p "$dir"
 kdir=$(kernel_dir lab)
-inline=${DUET_BENCH_INLINE:-0}
-case $inline in 0 | 1) ;; *) die "DUET_BENCH_INLINE=$inline: say 1 (also bench the inline-helpers kernel) or 0" ;; esac
-if [ "$inline" = 1 ]; then
-	if [ "${DUET_ACCEL:-tcg}" != tcg ] || [ "${DUET_BENCH_CLOCK:-icount}" != icount ]; then
-		die "DUET_BENCH_INLINE=1 compares instruction counts: it needs TCG and DUET_BENCH_CLOCK=icount"
-	fi
-	sh "$TOP/scripts/prepare.sh" inline
-fi
 if [ "${DUET_ACCEL:-tcg}" = tcg ]; then clock=${DUET_BENCH_CLOCK:-icount}; else clock=${DUET_BENCH_CLOCK:-wall}; fi
 case $clock in
 icount | wall) ;;
@@ -73,7 +61,7 @@ guest() {
 if [ "$clock" = icount ]; then
 	bytewise=1
 	[ -n "$quick" ] && bytewise=0
-	boots=$((3 + inline + bytewise))
+	boots=$((3 + bytewise))
 	msg "[1/$boots] one-thread workloads, QEMU counting instructions on one vCPU (${quick:+quick, }units: instructions)"
 	guest duet.bench=single 1
 	msg "[2/$boots] the two-CPU transfer, two vCPUs, wall clock (ns)"
@@ -84,10 +72,6 @@ if [ "$clock" = icount ]; then
 	DUET_ICOUNT=1 DUET_QEMU_PLUGIN="$so,out=$dir/profile.counts" DUET_FLAVOR=lab \
 		sh "$TOP/scripts/boot.sh" "$TOP/compare/profile-guest.sh" >"$dir/profile.guest" ||
 		die "the profile run failed (see $dir/profile.guest)"
-	if [ "$inline" = 1 ]; then
-		msg "[4/$boots] one-thread workloads on the kernel with CONFIG_RUST_INLINE_HELPERS (instructions)"
-		guest duet.bench=single 1 inline inline
-	fi
 	if [ "$bytewise" = 1 ]; then
 		msg "[$boots/$boots] the digest without SSE4.2 (crc32c_base(), as without CONFIG_CRC_OPTIMIZATIONS; instructions)"
 		guest duet.bench=single 1 lab bytewise max,sse4.2=off

@@ -157,11 +157,16 @@ root_path() {
 
 # kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for
 # DUET_ARCH, in the order they apply, relative to the checkout:
-# lab.config, the flavor's, the architecture's (KFRAGMENT; x86_64 has
-# none: lab.config is written for it).
+# lab.config, the flavor's (the lab flavor's is the architecture's KLAB,
+# if any), the architecture's (KFRAGMENT; x86_64 has none: lab.config is
+# written for it).
 kernel_frags() {
 	echo config/lab.config
-	[ "$1" = lab ] || echo "config/$1.config"
+	if [ "$1" != lab ]; then
+		echo "config/$1.config"
+	elif [ -n "$KLAB" ]; then
+		echo "$KLAB"
+	fi
 	[ -z "$KFRAGMENT" ] || echo "$KFRAGMENT"
 }
 # kernel_dir FLAVOR - the kernel work directory of FLAVOR (lab, debug) for

@@ -5,10 +5,12 @@
 # shellcheck disable=SC2034 # read by the scripts that source this file
 
 # The kernel: its ARCH, its image, the config fragment applied after
-# lab.config and the flavor's.
+# lab.config and the flavor's, and none of the lab flavor's own (KLAB: the
+# bench is x86_64's).
 KARCH=arm64
 KIMAGE=arch/arm64/boot/Image
 KFRAGMENT=config/arm64.config
+KLAB=
 
 # QEMU: the virt machine. Its one PL011 UART is the kernel's console; the
 # guest script's channel is a virtio console (hvc0, named to guest/init by

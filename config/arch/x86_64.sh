@@ -5,10 +5,13 @@
 # shellcheck disable=SC2034 # read by the scripts that source this file
 
 # The kernel: its ARCH, its image, the config fragment applied after
-# lab.config and the flavor's (none: lab.config is written for x86_64).
+# lab.config and the flavor's (none: lab.config is written for x86_64),
+# and the lab flavor's own: the bench runs on x86_64's lab kernel, where
+# Rust gets C's inline functions inlined (config/inline.config).
 KARCH=x86
 KIMAGE=arch/x86/boot/bzImage
 KFRAGMENT=
+KLAB=config/inline.config
 
 # QEMU: the PC. The kernel's console is the first UART, the guest
 # script's channel the second (ttyS1, guest/init's default), and the guest
