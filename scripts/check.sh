@@ -16,7 +16,8 @@ set +e
 
 # The suites, in the order `make check` runs them: NAME, the kernels it
 # needs (x86_64 flavors, or arm64), and what it checks. Those of the lab
-# kernel come first: they run while the debug and arm64 kernels build.
+# kernel alone come first: they run while the debug and arm64 kernels
+# build.
 suites() {
 	cat <<'EOF'
 gates		lab	checkpatch, kernel-doc, rustfmt, Clippy, shellcheck, the lab's solutions
@@ -30,10 +31,10 @@ difftest-plants	lab	three planted one-line changes, each caught and shrunk by th
 report		lab	a quick bench, the report in Chromium, the cost gate
 lab-guide	-	the rendered lab guide is up to date with the sources
 differences	-	docs/differences.md lists the differences the tester allows
-lab		lab	every lab chapter and exercise solution
 lab-check	lab	the hands-on lab's grader: skeletons fail, solutions pass
 unprivileged	lab	make demo and conformance as a user without root
 harness		lab	make run: exit status, files, stalls
+lab		lab,debug	every lab chapter (14 on the debug kernel) and exercise solution
 sanitized	debug	conformance, KUnit, fuzzer, fault sweeps, churn under KASAN, lockdep, kmemleak
 difftest-debug	debug	the differential tester, short run, under the sanitizers
 bugs		lab,debug	the break-it catalogue's bounded part
