@@ -1379,7 +1379,7 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 		CHILD_EXPECT(ioctl(self->fd, DUET_IOC_INFO, &i) == 0 &&
 			     ioctl(self->fd, DUET_IOC_STATS, &st) == 0 && i.capacity == CAPACITY);
 	}
-	done = exited_within(info, 1000, &status);
+	done = exited_within(info, 5000, &status);
 	EXPECT_EQ(1, done) TH_LOG("INFO or STATS waited for the stuck copy");
 	if (done) {
 		EXPECT_EQ(0, status) TH_LOG("INFO or STATS failed");
@@ -1397,7 +1397,7 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 	EXPECT_EQ(1, in_state_within(writer, 'D', 2000))
 		TH_LOG("a second writer did not wait for the lock");
 	kill(writer, SIGKILL);
-	done = exited_within(writer, 1000, &status);
+	done = exited_within(writer, 5000, &status);
 	EXPECT_EQ(1, done) TH_LOG("SIGKILL did not end a writer waiting for the lock");
 	if (done) {
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -1405,7 +1405,7 @@ TEST_F(duet, a_copy_stuck_on_a_page_fault_wedges_no_one)
 	}
 
 	ASSERT_EQ(1, write(go[1], "g", 1));
-	done = exited_within(closer, 1000, &status);
+	done = exited_within(closer, 5000, &status);
 	EXPECT_EQ(1, done) TH_LOG("close() waited for the stuck copy");
 	if (done) {
 		EXPECT_EQ(0, status);
