@@ -10,14 +10,14 @@
  * read (1 byte), info and stats (one ioctl), open and release (N files
  * opened through /dev/cost-K, a node made from DEVICE's, then closed).
  * Without the plugin the marker is a NOP. Prints one line per path, for
- * compare/profile.py:
+ * compare/report_profile.py:
  *
  *	profile DEVICE PATH N MARK
  *
  * where MARK is the number of the mark that ends the path: the plugin's
  * section MARK holds the instructions of those N calls (and nothing else
  * of this program's, which prints only between paths). All of it is done
- * ROUNDS times (default 3), so that compare/profile.py can keep, for each
+ * ROUNDS times (default 3), so that compare/report_profile.py can keep, for each
  * path, the round that a timer tick or other kernel work did not land in.
  */
 #include <fcntl.h>

@@ -17,7 +17,7 @@
  * and zeroes the counters: section N holds every instruction the guest
  * executed, kernel and user, between mark N - 1 and mark N. A TB never
  * spans a call or a jump, so its start address tells its function
- * (compare/profile.py maps them to symbols). Built by scripts/
+ * (compare/report_profile.py maps them to symbols). Built by scripts/
  * qemu-plugin.sh against the qemu-plugin.h of the host's QEMU version.
  */
 #include <inttypes.h>
