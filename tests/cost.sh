@@ -5,7 +5,7 @@
 # guest instructions, so this is a regression test, not a timing: for each
 # path of both devices (the write+read cycle at every size, with the
 # digest on and off; INFO; STATS; open+close) the rounds must agree within
-# 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.08: see
+# 1%, and Rust / C must stay at most DUET_COST_LIMIT (default 1.05: see
 # docs/measurements.md, "What Rust costs"). With the digest off, neither
 # device may cost more than pipe(2) at any size: at most DUET_PIPE_SLACK
 # (default 0.001, the largest run-to-run move of a median seen) above it.
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/ktap.sh"
 set +e
 dir=$1
-limit=${DUET_COST_LIMIT:-1.08}
+limit=${DUET_COST_LIMIT:-1.05}
 slack=${DUET_PIPE_SLACK:-0.001}
 floor=${DUET_COST_FLOOR:-1.5}
 KTAP_PREFIX="cost: "
