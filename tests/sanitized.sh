@@ -49,8 +49,9 @@ cat /tmp/conformance.out
 # every test of its plan reported (its verdicts are this suite's too)
 plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' /tmp/conformance.out)
 got=$(grep -c '^\(not \)\{0,1\}ok [0-9]' /tmp/conformance.out)
-[ -n "$plan" ] && [ "$got" = "$plan" ]
-ktap_result $? "sanitized: the conformance suite reported all of its ${plan:-?} tests ($got)"
+st=1
+[ -n "$plan" ] && [ "$got" = "$plan" ] && st=0
+ktap_result "$st" "sanitized: the conformance suite reported all of its ${plan:-?} tests ($got)"
 run duet-sanitizers leaks "the conformance suite"
 
 echo "# seeded concurrent fuzzer, $ops ops per device"
@@ -85,8 +86,7 @@ for m in duet_c duet_rust; do
 		awk '{ n += $1 } END { print n + 0 }')"
 	grep -q '^not ok' /tmp/sweep.out && fails=$((fails + 1))
 	swept=$(grep -c '^ok - faultsweep' /tmp/sweep.out)
-	[ "$swept" = 7 ]
-	ktap_result $? "faultsweep: all 7 sweeps of $m reported success ($swept)"
+	ktap_result "$(ktap_status [ "$swept" = 7 ])" "faultsweep: all 7 sweeps of $m reported success ($swept)"
 	modprobe -r duet_rust duet_c
 	run duet-sanitizers leaks "the fault sweeps of $m"
 done
@@ -136,8 +136,9 @@ else
 fi
 modprobe -r duet_rust duet_c
 left=$(grep '^duet_' /proc/modules)
-[ "$done_cycles" -gt 0 ] && [ -z "$left" ]
-ktap_result $? "churn: $cycles load/unload cycles ($done_cycles fully unloaded, rmmod refused while in use: duet_rust $refused_rust, duet_c $refused_c)${left:+; modules left: $left}"
+st=1
+[ "$done_cycles" -gt 0 ] && [ -z "$left" ] && st=0
+ktap_result "$st" "churn: $cycles load/unload cycles ($done_cycles fully unloaded, rmmod refused while in use: duet_rust $refused_rust, duet_c $refused_c)${left:+; modules left: $left}"
 echo "# stat duet_c cycles $cycles"
 echo "# stat duet_rust cycles $cycles"
 echo "# stat duet_c refused $refused_c"
