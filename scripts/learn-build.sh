@@ -7,9 +7,9 @@
 # that did not, "exports" (modpost's Module.symvers lines of the step's
 # modules), "warnings" (the compilers' warnings about the step's files),
 # what the graders read of each built module (facts, below) and the build
-# logs. A step directory with a file "variant" that says lang=c (a
-# known-wrong solution of tests/learn.sh, see --guest) builds only its C
-# modules.
+# logs. A step directory with a file "variant" (a known-wrong solution
+# of tests/learn.sh, see --guest) builds the modules of the languages that
+# its line modules= names.
 #
 # A step whose file "step" says build=tree is built in the kernel tree,
 # where drivers/misc/duet/learn/NN is the checkout's directory: make
@@ -75,6 +75,14 @@ facts() {
 	done <"$3/$_m.objs"
 	sort -u -o "$3/$_m.srcs" "$3/$_m.srcs"
 }
+# step_warnings LOG - add the warnings of LOG about the step's files to
+# those of its objects ($obj/.learn-warnings: a make that finds them up to
+# date prints none) and copy them all to $out/warnings.
+step_warnings() {
+	warnings "$1" "${src#"$DUET_SRC"/}" >>"$obj/.learn-warnings"
+	awk '!seen[$0]++' "$obj/.learn-warnings" >"$out/warnings"
+	cp "$out/warnings" "$obj/.learn-warnings"
+}
 # warnings LOG DIR - the compilers' warnings of LOG that point into DIR (a
 # path inside the kernel tree or the checkout): gcc/clang's "FILE:L:C:
 # warning:" lines, rustc's "warning:" with its "--> FILE" line.
@@ -101,16 +109,18 @@ step_vars() {
 	fi
 }
 # setup_step SRC OUT - step_vars, then an empty OUT with OUT/modules (the
-# step's modules, only its C ones if SRC/variant says lang=c), and no
-# objects in obj if they were built from other sources.
+# step's modules; for a known-wrong solution only those of the languages
+# that SRC/variant's line modules= names), and no objects in obj if they
+# were built from other sources.
 setup_step() {
 	step_vars "$1" "$2"
 	rm -rf "$out"
 	mkdir -p "$out"
-	only=$(sed -n 's/^lang=//p' "$src/variant" 2>/dev/null)
-	[ "$only" = c ] || only=
+	langs=$(sed -n 's/^modules=//p' "$src/variant" 2>/dev/null)
 	sed -n 's/^obj-m[ \t]*+=[ \t]*\(learn_[a-z0-9_]*_\(c\|rust\)\)\.o$/\2 \1/p' "$src/Kbuild" |
-		grep "^${only:-[a-z]*} " >"$out/modules" || true
+		while read -r _l _m; do
+			case " ${langs:-c rust} " in *" $_l "*) echo "$_l $_m" ;; esac
+		done >"$out/modules"
 	if [ "$(cat "$obj/.learn-key" 2>/dev/null)" != "$key" ]; then
 		rm -rf "$obj"
 	fi
@@ -164,13 +174,13 @@ build_step() {
 	# shellcheck disable=SC2046 # module names
 	if make_kos "$out/build.log" $(cut -d' ' -f2 "$out/modules"); then
 		while read -r _lang mod; do built "$mod"; done <"$out/modules"
-		warnings "$out/build.log" "${src#"$DUET_SRC"/}" >"$out/warnings"
+		step_warnings "$out/build.log"
 	else
-		: >"$out/warnings"
+		step_warnings "$out/build.log"
 		while read -r _lang mod; do
 			if make_kos "$out/$mod.log" "$mod"; then
 				built "$mod"
-				warnings "$out/$mod.log" "${src#"$DUET_SRC"/}" >>"$out/warnings"
+				step_warnings "$out/$mod.log"
 			else
 				first_error "$out/$mod.log" >"$out/$mod.build-error"
 				[ -s "$out/$mod.build-error" ] || tail -n 5 "$out/$mod.log" >"$out/$mod.build-error"
@@ -182,13 +192,15 @@ build_step() {
 
 # build_group OUTDIR SRC... - build the steps SRC, all built in the tree,
 # into OUTDIR/NAME each, in one make (their modules' names and exports
-# must differ); if that fails, each on its own (build_step).
+# must differ); if that fails, each on its own (build_step), from the
+# objects the make made.
 build_group() {
 	_root=$1
 	shift
 	_targets=
 	for _s in "$@"; do
 		setup_step "$_s" "$_root/$(basename "$_s")"
+		echo "$key" >"$obj/.learn-key"
 		_targets="$_targets $(sed "s|^[a-z]* \(.*\)|$rel/\1.ko|" "$out/modules" | tr '\n' ' ')"
 	done
 	# shellcheck disable=SC2086 # a list of targets
@@ -197,11 +209,14 @@ build_group() {
 			step_vars "$_s" "$_root/$(basename "$_s")"
 			while read -r _lang mod; do built "$mod"; done <"$out/modules"
 			grep -F "	$rel/" "$work/learn/symvers.last" >>"$out/exports" || true
-			warnings "$_root/group.log" "${src#"$DUET_SRC"/}" >"$out/warnings"
-			echo "$key" >"$obj/.learn-key"
+			step_warnings "$_root/group.log"
 		done
 	else
-		for _s in "$@"; do build_step "$_s" "$_root/$(basename "$_s")"; done
+		for _s in "$@"; do
+			step_vars "$_s" "$_root/$(basename "$_s")"
+			warnings "$_root/group.log" "${src#"$DUET_SRC"/}" >>"$obj/.learn-warnings"
+			build_step "$_s" "$_root/$(basename "$_s")"
+		done
 	fi
 }
 
@@ -222,23 +237,27 @@ build_duet_variants() {
 	_key=$( (cd "$_dir" && find . -type f -exec sha256sum {} + | LC_ALL=C sort -k 2) | sha256sum | cut -c1-16)
 	[ "$(cat "$_obj/.learn-key" 2>/dev/null)" = "$_key" ] || rm -rf "$_obj"
 	mkdir -p "$_obj" "$_out"
-	kmake -j"$(nproc)" M="$_dir" MO="$_obj" >"$_out/build.log" 2>&1 || true
+	# (A failed make leaves no .ko: modpost runs once all is compiled.)
+	_made=1
+	kmake -j"$(nproc)" M="$_dir" MO="$_obj" >"$_out/build.log" 2>&1 || _made=0
+	[ "$_made" = 1 ] || find "$_obj" -name '*.ko' -delete
 	echo "$_key" >"$_obj/.learn-key"
 	for _v in "$_dir"/ch[0-9][0-9]-*/; do
 		_v=$(basename "$_v")
 		mkdir -p "$_out/$_v"
 		sed -n 's|^obj-m[ \t]*+=[ \t]*\([a-z_]*\)/$|\1|p' "$_dir/$_v/Kbuild" | while read -r _k; do
 			_m=$(sed -n 's/^obj-[^+]*+=[ \t]*\(duet_[a-z]*\)\.o$/\1/p' "$_dir/$_v/$_k/Kbuild")
-			if [ -f "$_obj/$_v/$_k/$_m.ko" ]; then
-				cp "$_obj/$_v/$_k/$_m.ko" "$_out/$_v/"
-				sign "$_out/$_v/$_m.ko"
-				facts "$_obj/$_v/$_k/$_m.ko" "$_obj/$_v/$_k" "$_out/$_v"
-			else
-				# Made on its own, to name its first error.
-				kmake M="$_dir" MO="$_obj" "$_v/$_k/$_m.ko" >"$_out/$_v/$_m.log" 2>&1 || true
+			# If the make failed, each is made on its own: the ones
+			# that build, and the first error of the others.
+			if [ ! -f "$_obj/$_v/$_k/$_m.ko" ] &&
+				! kmake M="$_dir" MO="$_obj" "$_v/$_k/$_m.ko" >"$_out/$_v/$_m.log" 2>&1; then
 				first_error "$_out/$_v/$_m.log" >"$_out/$_v/$_m.build-error"
 				[ -s "$_out/$_v/$_m.build-error" ] || tail -n 5 "$_out/$_v/$_m.log" >"$_out/$_v/$_m.build-error"
+				continue
 			fi
+			cp "$_obj/$_v/$_k/$_m.ko" "$_out/$_v/"
+			sign "$_out/$_v/$_m.ko"
+			facts "$_obj/$_v/$_k/$_m.ko" "$_obj/$_v/$_k" "$_out/$_v"
 		done
 		grep -F "$_v/" "$_obj/Module.symvers" >"$_out/$_v/duet.symvers" 2>/dev/null || true
 	done

@@ -19,6 +19,8 @@
 #				line of its first failed check must match
 #	last: yes		it may leave the kernel unable to load that
 #				module again: graded after the others
+#	with: c			a step's: build its other language's modules
+#				too (the Rust module of step 4 needs the C one)
 #
 # learn.sh --wrong [PATTERN]: only the known-wrong solutions whose
 # directory/name match the shell PATTERN (ch03*, 01*/wrong-both*), in
@@ -96,8 +98,8 @@ variant() {
 		;;
 	esac
 	find "$_v" -name '*.orig' -delete
-	printf "kind=%s\nn=%s\nlang=%s\nlast=%s\ntitle='%s'\n" "$_kind" "$_n" "$_lang" "$_last" \
-		"$(head -n 1 "$1" | tr -d "'")" >"$_v/variant"
+	printf "kind=%s\nn=%s\nlang=%s\nlast=%s\nmodules=%s\ntitle='%s'\n" "$_kind" "$_n" \
+		"$_lang" "$_last" "$_lang $(header "$1" with)" "$(head -n 1 "$1" | tr -d "'")" >"$_v/variant"
 }
 # wrong_verdicts LOG - one result per known-wrong solution: its block of
 # LOG (between "# wrong NAME" and "# wrong NAME end") has a failed check,
@@ -183,4 +185,6 @@ if [ -z "$only" ]; then
 	done
 fi
 wrong_verdicts "$tmp/solved.log"
+# DUET_LEARN_LOGS=DIR: keep the runs' logs there.
+[ -z "${DUET_LEARN_LOGS:-}" ] || cp "$tmp"/*.log "$DUET_LEARN_LOGS/"
 ktap_finished

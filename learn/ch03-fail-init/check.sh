@@ -8,28 +8,37 @@ check "modinfo $mod lists the parameter fail_init" \
 	sh -c "modinfo -F parm $mod | grep -q '^fail_init:'" || return
 # duet_rust needs duet_c: load it first, to see what the failure leaves there.
 [ "$lang" = c ] || modprobe duet_c
+# Every kobject event (here: a device added, removed) takes the next
+# uevent sequence number, with or without a listener
+# (lib/kobject_uevent.c); a module whose init fails sends none of its own
+# (its "add" comes after a successful init, kernel/module/main.c). And
+# busybox's modprobe, after a failed finit_module(), tries init_module()
+# with the same file (modutils.c, bb_init_module()): init runs twice. Each
+# run that registers the node and removes it again sends 2 (add, remove):
+# 4 in all. One that fails before misc_register() sends none; one that
+# leaves the node sends 1, and the second run finds the name taken.
 dmesg -c >/dev/null
-# Every kobject event (a device added, removed) takes the next uevent
-# sequence number, with or without a listener (lib/kobject_uevent.c); a
-# module whose init fails sends none of its own (its "add" comes after a
-# successful init, kernel/module/main.c). So the events of the failed load
-# are those of its device node: misc_register() adds it, misc_deregister()
-# removes it.
 seq=$(cat /sys/kernel/uevent_seqnum)
+modprobe "$mod" fail_init=1 2>/tmp/fail.out
+events=$(($(cat /sys/kernel/uevent_seqnum) - seq))
+if grep -q "^$mod " /proc/modules; then
+	fix=$(c_or_rust "the load did not fail: when fail_init is set, return -ENOMEM after misc_register() succeeded" \
+		"the load did not fail: when FAIL_INIT is set, return Err(ENOMEM) from a _: { ... } block of try_pin_init!, after misc <- made the node")
+elif [ "$events" = 0 ]; then
+	fix=$(c_or_rust "init failed before misc_register(): no device was added during the load. Test fail_init after misc_register() succeeded, the last step, and undo it (misc_deregister())" \
+		"init failed before misc <- registered the node: no device was added during the load. Fail in a _: { ... } block after the misc field, the last step")
+elif [ -e "$dev" ]; then
+	fix=$(c_or_rust "the node was added and never removed: the error path must call misc_deregister() (a new label err_deregister: above err_unregister:)" \
+		"the node was added and never removed: fail inside try_pin_init! after misc <-, so that the registration is dropped")
+else
+	fix="undo each step of init, in reverse, and nothing more: each run of init must add the node and remove it"
+fi
+check "it failed halfway: the node was added, then removed, by each of the 2 runs of init (4 uevents: $events)" \
+	"$fix" [ "$events" = 4 ]
 check "modprobe $mod fail_init=1 fails with ENOMEM (\"Cannot allocate memory\")" \
 	"$(c_or_rust "when fail_init is set, return -ENOMEM after misc_register() succeeded" \
 		"when FAIL_INIT is set, return Err(ENOMEM) from a _: { ... } block of try_pin_init!, after misc <- made the node")" \
-	sh -c "! modprobe $mod fail_init=1 2>/tmp/fail.out && cat /tmp/fail.out && grep -q 'Cannot allocate memory' /tmp/fail.out"
-events=$(($(cat /sys/kernel/uevent_seqnum) - seq))
-case $events in
-0) fix=$(c_or_rust "init failed before misc_register(): no node was ever added. Test fail_init after misc_register() succeeded, the last step, and undo it (misc_deregister())" \
-	"init failed before misc <- registered the node: no node was ever added. Fail in a _: { ... } block after the misc field, the last step") ;;
-1) fix=$(c_or_rust "the node was added and never removed: the error path must call misc_deregister() (a new label err_deregister: above err_unregister:)" \
-	"the node was added and never removed: fail inside try_pin_init! after misc <-, so that the registration is dropped") ;;
-*) fix="only the device node may come and go during a failed load: undo each step of init, in reverse" ;;
-esac
-check "it failed halfway: the node was added, then removed (2 uevents during the load: $events)" \
-	"$fix" [ "$events" = 2 ]
+	sh -c "cat /tmp/fail.out; ! grep -q '^$mod ' /proc/modules && grep -q 'Cannot allocate memory' /tmp/fail.out"
 check "it says so: the log says \"fail_init: failing after $dev was registered\"" \
 	"log it with $(c_or_rust "pr_err()" "pr_err!") just before failing, once the device is registered" \
 	log_has "<3>$mod: fail_init: failing after $dev was registered"
