@@ -116,7 +116,7 @@ setup_step() {
 	step_vars "$1" "$2"
 	rm -rf "$out"
 	mkdir -p "$out"
-	langs=$(sed -n 's/^modules=//p' "$src/variant" 2>/dev/null)
+	langs=$(sed -n 's/^modules=//p' "$src/variant" 2>/dev/null || true)
 	sed -n 's/^obj-m[ \t]*+=[ \t]*\(learn_[a-z0-9_]*_\(c\|rust\)\)\.o$/\2 \1/p' "$src/Kbuild" |
 		while read -r _l _m; do
 			case " ${langs:-c rust} " in *" $_l "*) echo "$_l $_m" ;; esac
