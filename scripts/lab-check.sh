@@ -7,6 +7,10 @@
 # has built them). Neither: every step and every chapter's exercise.
 # One TAP line per check, for C and for Rust, and under each failed one a
 # "# fix:" line saying what to change. Exits non-zero if any check fails.
+# DUET_LAB_WRONG=1 (tests/learn.sh, in its scratch copies): also build and
+# grade the known-wrong solutions it put in learn/wrong/, each between
+# "# wrong NAME" and "# wrong NAME end" lines; they do not count in the
+# exit status. DUET_LAB_WRONG=only: those alone.
 . "$(dirname "$0")/lib.sh"
 x86_only "make lab-check"
 case ${1:-} in
@@ -14,6 +18,7 @@ case ${1:-} in
 '') steps=$(learn_steps all) chapters=$(lab_exercises all) ;;
 *) steps=$(learn_steps "$1") chapters='' ;;
 esac
+[ "${DUET_LAB_WRONG:-0}" != only ] || steps='' chapters=
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-learn.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/files"
@@ -31,6 +36,38 @@ for d in $chapters; do
 	ch=$tmp/files/$(basename "$d" | cut -c1-4)
 	mkdir -p "$ch"
 	cp "$d/exercise" "$d/check.sh" "$ch/"
+done
+# The graders' tools and the facts of the installed duet modules (and,
+# with DUET_LAB_WRONG=1, tests/learn.sh's known-wrong solutions in
+# learn/wrong/), made in the toolchain root from the lab kernel's build,
+# which must be this checkout's: another copy of the tree may have built
+# its own since `make kernel`; then build this one's again.
+kdir=$(kernel_dir lab)
+wrong=
+[ "${DUET_LAB_WRONG:-0}" = 0 ] || [ ! -d "$TOP/learn/wrong" ] || wrong=--wrong
+for try in 1 2 3; do
+	lock "$kdir.lock"
+	[ "$(cat "$kdir/modules.key" 2>/dev/null)" != "$(modules_key)" ] || break
+	unlock
+	[ "$try" != 3 ] || die "the lab kernel's modules keep being rebuilt from another copy of the tree"
+	msg "the lab kernel's modules were built from another copy of the tree since: building this one's again"
+	sh "$TOP/scripts/prepare.sh" lab
+done
+root_script "$kdir" learn-build.sh --guest $wrong
+cp -R "$kdir/learn/guest/." "$tmp/files/"
+unlock
+# Each known-wrong solution graded like its step or chapter (variant: its
+# name, kind, number and language, written by tests/learn.sh).
+for v in "$tmp/files/wrong"/*/; do
+	[ -d "$v" ] || continue
+	name=$(basename "$v")
+	case $name in
+	ch*) src=$TOP/learn/wrong/duet/$name ex=$(lab_exercises "$(echo "$name" | cut -c3-4 | sed 's/^0//')") ;;
+	*) src=$TOP/learn/wrong/$name ex=$(learn_steps "$(echo "$name" | cut -c1-2 | sed 's/^0//')") ;;
+	esac
+	cp "$src/variant" "$ex/check.sh" "$v"
+	cp "$ex/step" "$v" 2>/dev/null || cp "$ex/exercise" "$v"
+	rm -f "$v"/*.log
 done
 DUET_FLAVOR=lab DUET_STALL=${DUET_STALL:-120} sh "$TOP/scripts/boot.sh" \
 	"$TOP/tests/learn-guest.sh" "$tmp/files"

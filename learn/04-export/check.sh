@@ -1,6 +1,8 @@
 # shellcheck shell=sh disable=SC2154 # lang, mod, ko: set by tests/learn-guest.sh
 # Step 4's acceptance tests (see tests/learn-guest.sh). The C module is
-# the exporter, the Rust module the caller.
+# the exporter, the Rust module the caller: its .ko must import the C
+# function (MODULE.nm, from llvm-nm), and loading it must make it a user
+# of learn_export_c.
 if [ "$lang" = c ]; then
 	# shellcheck disable=SC2016 # an awk program
 	check "learn_export_twice is exported to GPL modules (modpost's Module.symvers)" \
@@ -10,6 +12,9 @@ if [ "$lang" = c ]; then
 	unload "$mod"
 	return
 fi
+check "$mod.ko imports learn_export_twice (llvm-nm: U learn_export_twice)" \
+	"call learn_export_twice(21) through the extern \"C\" block, in unsafe { }, and log what it returns: the number must come from the C function" \
+	grep -Eq '^ +U learn_export_twice$' "$mod.nm"
 load learn_export_c || return
 load "$mod" || return
 check "it calls the C function: twice(21) = 42" \
