@@ -262,23 +262,23 @@ const FMODE_READ: u32 = 1 << 0;
 /// `FMODE_WRITE`, `(__force fmode_t)(1 << 1)`.
 const FMODE_WRITE: u32 = 1 << 1;
 
-/// Returns the `struct file` of `file`.
+/// Returns the `struct file` of `file` (a `&File` coerces to it).
 ///
 /// That is `file.as_ptr()`, which at -Os is a call (rustc reuses the kernel
 /// crate's instance of the generic `Opaque::get()` instead of inlining it),
-/// where this is none: `File` is `repr(transparent)` over
+/// where this is none: `LocalFile`, like `File`, is `repr(transparent)` over
 /// `Opaque<bindings::file>`, which is `repr(transparent)` over the C struct.
 #[inline(always)]
-pub(crate) fn file_ptr(file: &File) -> *mut bindings::file {
+pub(crate) fn file_ptr(file: &LocalFile) -> *mut bindings::file {
     core::ptr::from_ref(file)
         .cast::<bindings::file>()
         .cast_mut()
 }
 
-/// Returns the `f_flags` of `file`, as `File::flags()` does, inline (see
+/// Returns the `f_flags` of `file`, as `LocalFile::flags()` does, inline (see
 /// [`file_ptr`]).
 #[inline(always)]
-pub(crate) fn f_flags(file: &File) -> u32 {
+pub(crate) fn f_flags(file: &LocalFile) -> u32 {
     // SAFETY: `file` is a valid file for the duration of the borrow. The
     // volatile read is C's `READ_ONCE(file->f_flags)`, as in `File::flags()`:
     // `fcntl()` may change some flags at any time.
@@ -312,13 +312,7 @@ pub(crate) fn fmode_write(file: &File) -> bool {
 /// after open).
 #[inline(always)]
 pub(crate) fn nonblocking(file: &LocalFile) -> bool {
-    let file = core::ptr::from_ref(file).cast::<bindings::file>();
-    // SAFETY: `file` is a valid file for the duration of the borrow
-    // (`LocalFile` is `repr(transparent)` over the C struct, as `File` is).
-    // The volatile read is C's `READ_ONCE(file->f_flags)`, as in
-    // `LocalFile::flags()`, inline (see [`file_ptr`]).
-    let f_flags = unsafe { (&raw const (*file).f_flags).read_volatile() };
-    f_flags & flags::O_NONBLOCK != 0
+    f_flags(file) & flags::O_NONBLOCK != 0
 }
 
 /// Returns the file of `kiocb`.
