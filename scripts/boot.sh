@@ -85,7 +85,10 @@ machine=$QEMU_MACHINE console=$QEMU_CONSOLE channel=$QEMU_CHANNEL exitdev=$QEMU_
 out=${QEMU_CHANNEL_NAME:+duet.out=$QEMU_CHANNEL_NAME}
 [ "$accel" != tcg ] || [ "$cpu" != max ] || cpu=$QEMU_TCG_CPU
 # shellcheck disable=SC2086 # $machine, $extra, $exitdev: lists of options
-set -- $machine -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot $extra \
+# Each vCPU a socket of its own: the x86_64 kernels have no ACPI and find
+# their CPUs in the BIOS's MP table, where SeaBIOS lists the first CPU of
+# each package only (config/lab.config).
+set -- $machine -accel "$accel" -cpu "$cpu" -smp "$smp,sockets=$smp" -m "$mem" -no-reboot $extra \
 	-kernel "$kernel" -initrd "$tmp/initrd" $exitdev
 # duet.stall: the guest script is stopped as hung when it prints nothing
 # for that many seconds (guest/init, duet-watch).

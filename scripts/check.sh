@@ -74,6 +74,17 @@ results=$out/results
 : >"$results"
 : >"$out/times"
 
+# cpu_seconds FILE - write to FILE the CPU time, user and system, in
+# whole seconds, of this shell's children that have ended (the second
+# line of `times`): a part that used less of it than its wall time waited
+# (for a guest's timeout, say) and left a core to the kernel being built
+# beside it. (`times` itself runs in this shell, not in a pipeline or a
+# $(...): a forked shell has no children yet.)
+cpu_seconds() {
+	times >"$1"
+	sed -n '2{s/m/ /g; s/s//g; p;}' "$1" | awk '{ printf "%d\n", $1 * 60 + $2 + $3 * 60 + $4 }' >"$1.s"
+	mv "$1.s" "$1"
+}
 # own_result STATUS DESCRIPTION - one result of check.sh itself (the
 # set-up of a kernel, a suite's exit status), numbered by the one TAP
 # library among the suites' own.
@@ -93,13 +104,17 @@ boot() {
 # status goes to $out/built-KERNEL, its messages to $out/prepare-KERNEL.log.
 prepare() {
 	_start=$(date +%s)
+	cpu_seconds "$out/cpu-$1"
 	case $1 in
 	arm64) DUET_ARCH=arm64 sh "$TOP/scripts/prepare.sh" lab ;;
 	*) sh "$TOP/scripts/prepare.sh" "$1" ;;
 	esac >"$out/prepare-$1.log" 2>&1
 	_rc=$?
 	[ "$_rc" = 0 ] || msg "the $1 kernel's set-up failed (status $_rc)"
-	printf '%s\tset-up of the %s kernel\n' "$(($(date +%s) - _start))" "$1" >>"$out/times"
+	_cpu=$(cat "$out/cpu-$1")
+	cpu_seconds "$out/cpu-$1"
+	printf '%s\t%s\tset-up of the %s kernel\n' "$(($(date +%s) - _start))" \
+		"$(($(cat "$out/cpu-$1") - _cpu))" "$1" >>"$out/times"
 	echo "$_rc" >"$out/built-$1"
 }
 # ready KERNEL - wait until KERNEL is set up (by the builder, below);
@@ -213,8 +228,9 @@ suite() {
 		else
 			echo $? >"$out/$name.rc"
 		fi
+		cpu_seconds "$out/$name.cpu"
 	} 2>&1 | sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* *\(- \)\{0,1\}\)/\1$tag/" | tee "$out/$name.log"
-	printf '%s\t%s\n' "$(($(date +%s) - start))" "$name" >>"$out/times"
+	printf '%s\t%s\t%s\n' "$(($(date +%s) - start))" "$(cat "$out/$name.cpu")" "$name" >>"$out/times"
 	rc=$(cat "$out/$name.rc")
 	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
 	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
@@ -245,7 +261,8 @@ for s in $selected; do
 done
 [ -z "${builder:-}" ] || wait "$builder" 2>/dev/null
 
-echo "# time of each part, slowest first (seconds; $(($(date +%s) - began)) in all):"
+cpu_seconds "$out/cpu"
+echo "# time of each part, slowest first: wall-clock and CPU seconds ($(($(date +%s) - began)) and $(cat "$out/cpu") in all, on $(nproc) CPUs):"
 sort -rn "$out/times" | sed 's/^/#   /'
 skipped=$(grep -c '^ok .*# SKIP' "$results" || true)
 passed=$(($(grep -c '^ok ' "$results" || true) - skipped))

@@ -7,7 +7,8 @@
 #   rustfmt --check          on the Rust files, with the tree's .rustfmt.toml
 #                            (`make rustfmtcheck` does not follow the
 #                            drivers/misc/duet symlink, so it is run here)
-#   CLIPPY=1                 rebuild of duet_rust, no warnings
+#   Clippy                   on duet_rust (CLIPPY=1's command), no warnings;
+#                            and a planted warning fails it
 #   the harness scripts      pass shellcheck
 #   the lab's solutions      checkpatch, kernel-doc and rustfmt, applied
 # shellcheck disable=SC2317 # the checks below are called through gate()
@@ -49,24 +50,55 @@ rustfmtcheck() {
 	rustfmt --check --edition 2021 --config-path .rustfmt.toml \
 		drivers/misc/duet/rust_module/duet_rust.rs drivers/misc/duet/learn/*/*.rs
 }
-# Clippy builds in a tree of its own (clippy/), so that the main build is
-# not rebuilt without it afterwards; warnings in the kernel crate itself
-# are not ours and are not counted.
-clippy() {
-	co=$DUET_WORK/clippy
-	mkdir -p "$co"
-	cmp -s "$out/.config" "$co/.config" || cp "$out/.config" "$co/.config"
-	rm -f "$co/drivers/misc/duet/rust_module/duet_rust.o"
-	make -C "$src" O="$co" LLVM=1 CLIPPY=1 -j"$(nproc)" \
-		drivers/misc/duet/rust_module/duet_rust.o >"$log.clippy" 2>&1
+# Clippy: the very command Kbuild ran for duet_rust.o in the lab kernel's
+# tree (its .cmd file), with clippy-driver for rustc and emitting only the
+# metadata. That is all `make CLIPPY=1` changes for the object
+# (RUSTC_OR_CLIPPY; the -Wclippy:: lints are in every build's flags), and
+# it reads the same .clippy.toml (CLIPPY_CONF_DIR; and RUSTC_BOOTSTRAP, as
+# the kernel's Makefile exports it for the -Z options). The kernel crate is
+# the one rustc built, as cargo clippy checks a crate against
+# dependencies built by rustc; a CLIPPY=1 build would rebuild the whole
+# Rust side in a tree of its own first, minutes on a cold cache.
+# clippy_run FILE LOG - run that command on FILE (the driver's root
+# file, or a copy) into LOG; the diagnostics whose "--> file:line" is in
+# drivers/misc/duet, ours, go to LOG.ours and are shown.
+clippy_run() {
+	cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$out/drivers/misc/duet/rust_module/.duet_rust.o.cmd" | sed 's/ *;.*//')
+	case $cmd in
+	*" rustc "*"/duet_rust.rs") ;;
+	*) echo "no rustc command for duet_rust.rs in .duet_rust.o.cmd: $cmd" && return 1 ;;
+	esac
+	meta=$DUET_WORK/clippy-meta
+	rm -rf "$meta"
+	mkdir -p "$meta"
+	cmd=$(printf '%s\n' "$cmd" | sed "s| rustc | clippy-driver |; s|--out-dir [^ ]*|--out-dir $meta|;
+		s|--emit=dep-info=[^ ]*||; s|--emit=llvm-bc=[^ ]*|--emit=metadata|; s|[^ ]*/duet_rust\.rs$|$1|")
+	(cd "$out" && eval "RUSTC_BOOTSTRAP=1 CLIPPY_CONF_DIR=$src $cmd") >"$2" 2>&1
 	rc=$?
-	# A diagnostic is ours if its "--> file:line" is in drivers/misc/duet.
 	awk '/^(warning|error)/ { head = $0 }
-		/^ *--> / && /drivers\/misc\/duet\// { print head; print }' \
-		"$log.clippy" >"$log.ours"
-	cat "$log.ours"
-	[ "$rc" = 0 ] || tail -n 20 "$log.clippy"
-	[ "$rc" = 0 ] && [ ! -s "$log.ours" ]
+		/^ *--> / && /drivers\/misc\/duet\// { print head; print }' "$2" >"$2.ours"
+	cat "$2.ours"
+	[ "$rc" = 0 ] || tail -n 20 "$2"
+	[ "$rc" = 0 ] && [ ! -s "$2.ours" ]
+}
+clippy() {
+	clippy_run "$src/drivers/misc/duet/rust_module/duet_rust.rs" "$log.clippy"
+}
+# clippy_planted - the same gate fails on a copy of the driver with one
+# Clippy warning planted (clone_on_copy, of clippy::all): it can fail.
+clippy_planted() {
+	copy=$DUET_WORK/clippy-planted/drivers/misc/duet
+	rm -rf "$DUET_WORK/clippy-planted"
+	mkdir -p "$copy"
+	cp -R "$DUET_SRC/rust_module" "$copy/"
+	printf '%s\n' '' '/// Planted by gates.sh: a Clippy warning.' \
+		'pub fn planted(v: u32) -> bool {' '    v.clone() == v' '}' >>"$copy/rust_module/duet_rust.rs"
+	if clippy_run "$copy/rust_module/duet_rust.rs" "$log.planted"; then
+		echo "the planted clone_on_copy drew nothing"
+		return 1
+	fi
+	grep -q 'clone_on_copy' "$log.planted" ||
+		{ echo "the planted copy failed, but not on clone_on_copy"; return 1; }
 }
 
 # The lab's reference solutions (learn/*/solution.patch), applied all
@@ -95,13 +127,14 @@ shellcheck_all() {
 		guest/*.sh guest/duet-sanitizers bugs/guest.sh learn/*/check.sh .ci/run
 }
 
-ktap_plan 6
+ktap_plan 7
 # shellcheck disable=SC2086 # a list of paths
 gate "checkpatch.pl --strict on the C sources" checkpatch $c_files
 # shellcheck disable=SC2086
 gate "kernel-doc -Wall on the C sources" kerneldoc $c_files
 gate "rustfmt --check on the Rust sources" rustfmtcheck
-gate "CLIPPY=1 build of duet_rust without warnings" clippy
+gate "Clippy (CLIPPY=1's command) on duet_rust: no warnings" clippy
+gate "Clippy fails on a copy of duet_rust with a warning planted" clippy_planted
 gate "shellcheck on the harness's scripts" shellcheck_all
 gate "the lab's reference solutions pass checkpatch, kernel-doc and rustfmt" solutions
 ktap_finished

@@ -156,16 +156,17 @@ root_path() {
 }
 
 # kernel_frags FLAVOR - the config fragments of FLAVOR's kernel for
-# DUET_ARCH, in the order they apply, relative to the checkout:
-# lab.config, the flavor's (the lab flavor's is the architecture's KLAB,
-# if any), the architecture's (KFRAGMENT; x86_64 has none: lab.config is
-# written for it).
+# DUET_ARCH, one a line, in the order they apply, relative to the
+# checkout: lab.config, the flavor's (the lab flavor's are the
+# architecture's KLAB, if any), the architecture's (KFRAGMENT; x86_64 has
+# none: lab.config is written for it).
 kernel_frags() {
 	echo config/lab.config
 	if [ "$1" != lab ]; then
 		echo "config/$1.config"
-	elif [ -n "$KLAB" ]; then
-		echo "$KLAB"
+	else
+		# shellcheck disable=SC2086 # a list of paths
+		[ -z "$KLAB" ] || printf '%s\n' $KLAB
 	fi
 	[ -z "$KFRAGMENT" ] || echo "$KFRAGMENT"
 }

@@ -6,12 +6,14 @@
 
 # The kernel: its ARCH, its image, the config fragment applied after
 # lab.config and the flavor's (none: lab.config is written for x86_64),
-# and the lab flavor's own: the bench runs on x86_64's lab kernel, where
-# Rust gets C's inline functions inlined (config/inline.config).
+# and the lab flavor's own fragments: the bench runs on x86_64's lab
+# kernel, where Rust gets C's inline functions inlined
+# (config/inline.config), and so does the lab, whose chapter 13 signs
+# modules (config/signing.config).
 KARCH=x86
 KIMAGE=arch/x86/boot/bzImage
 KFRAGMENT=
-KLAB=config/inline.config
+KLAB="config/inline.config config/signing.config"
 
 # QEMU: the PC. The kernel's console is the first UART, the guest
 # script's channel the second (ttyS1, guest/init's default), and the guest
