@@ -436,14 +436,18 @@ static __always_inline ssize_t duet_do_write(struct file *file, size_t len,
 		return 0;
 	if (mutex_lock_killable(&dev->lock))
 		return -EINTR;
-	/* Full: wait for space, unless no open file can read (ENOSPC). */
+	/*
+	 * Full: wait for space, unless no open file can read (ENOSPC, even
+	 * with O_NONBLOCK: poll says EPOLLERR, and a pipe checks its
+	 * readers first too).
+	 */
 	while (dev->fifo.used == dev->fifo.capacity) {
-		if (duet_nonblocking(file)) {
-			ret = -EAGAIN;
-			goto out_unlock;
-		}
 		if (!atomic_read(&dev->nreaders)) {
 			ret = -ENOSPC;
+			goto out_unlock;
+		}
+		if (duet_nonblocking(file)) {
+			ret = -EAGAIN;
 			goto out_unlock;
 		}
 		mutex_unlock(&dev->lock);

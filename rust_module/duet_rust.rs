@@ -527,13 +527,15 @@ impl DuetFile {
         }
         let mut fifo = lock_killable(&dev.lock)?;
         let ret = 'out_unlock: {
-            // Full: wait for space, unless no open file can read (ENOSPC).
+            // Full: wait for space, unless no open file can read (ENOSPC, even
+            // with O_NONBLOCK: poll says EPOLLERR, and a pipe checks its
+            // readers first too).
             while fifo.used == fifo.capacity() {
-                if glue::nonblocking(file) {
-                    break 'out_unlock Err(EAGAIN);
-                }
                 if dev.nreaders.read_once() == 0 {
                     break 'out_unlock Err(ENOSPC);
+                }
+                if glue::nonblocking(file) {
+                    break 'out_unlock Err(EAGAIN);
                 }
                 drop(fifo);
                 // Space that is there beats a pending signal, as in pipe_write().

@@ -133,7 +133,7 @@ steps=$(cat "$work/build-steps")
 rm -rf "$work/stage"
 kmake INSTALL_MOD_PATH="$work/stage" modules_install >/dev/null
 # --- sign ---
-# With CONFIG_MODULE_SIG (lab.config): keep an unsigned copy of each duet
+# With CONFIG_MODULE_SIG (config/signing.config): keep an unsigned copy of each duet
 # module for the lab (chapter 13), then sign the installed ones with the key the kernel
 # build generated and the kernel's own sign-file, as modules_install would
 # with CONFIG_MODULE_SIG_ALL.

@@ -78,8 +78,9 @@ results=$out/results
 # whole seconds, of this shell's children that have ended (the second
 # line of `times`): a part that used less of it than its wall time waited
 # (for a guest's timeout, say) and left a core to the kernel being built
-# beside it. (`times` itself runs in this shell, not in a pipeline or a
-# $(...): a forked shell has no children yet.)
+# beside it. (`times` counts the children of the shell it runs in: a
+# forked shell, such as a $(...), starts from zero, so it runs in the
+# shell that ran the part.)
 cpu_seconds() {
 	times >"$1"
 	sed -n '2{s/m/ /g; s/s//g; p;}' "$1" | awk '{ printf "%d\n", $1 * 60 + $2 + $3 * 60 + $4 }' >"$1.s"

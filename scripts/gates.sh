@@ -71,8 +71,11 @@ clippy_run() {
 	meta=$DUET_WORK/clippy-meta
 	rm -rf "$meta"
 	mkdir -p "$meta"
+	# (every --emit goes, whatever the kernel's config made it: llvm-bc
+	# with RUST_INLINE_HELPERS, obj without, which would overwrite the
+	# real object)
 	cmd=$(printf '%s\n' "$cmd" | sed "s| rustc | clippy-driver |; s|--out-dir [^ ]*|--out-dir $meta|;
-		s|--emit=dep-info=[^ ]*||; s|--emit=llvm-bc=[^ ]*|--emit=metadata|; s|[^ ]*/duet_rust\.rs$|$1|")
+		s|--emit=[^ ]*||g; s|[^ ]*/duet_rust\.rs$|--emit=metadata $1|")
 	(cd "$out" && eval "RUSTC_BOOTSTRAP=1 CLIPPY_CONF_DIR=$src $cmd") >"$2" 2>&1
 	rc=$?
 	awk '/^(warning|error)/ { head = $0 }

@@ -38,26 +38,21 @@ cp "$busybox" "$img/bin/busybox"
 ln -s busybox "$img/bin/sh"
 cp "$DUET_SRC/guest/init" "$img/init"
 chmod 755 "$img/init"
-# The guest's static C tools: guest/ (duet-exit, duetctl), compare/
-# (the conformance suite, benchmarks) and tests/selftests/ (the
-# differential tester), with the UAPI header and the kernel's kselftest
-# harness.
-for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c "$DUET_SRC"/tests/selftests/*.c; do
+# The guest's static C tools: guest/ (duet-exit, duetctl) and compare/
+# (the benchmarks), with the UAPI header.
+for c in "$DUET_SRC"/guest/*.c "$DUET_SRC"/compare/*.c; do
 	[ -f "$c" ] || continue
 	# shellcheck disable=SC2086 # a command and its options
 	$cc -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
-		-I "$work/src/tools/testing/selftests" \
 		-o "$img/bin/$(basename "$c" .c)" "$c" -lpthread
 done
-# The conformance suite once more as a 32-bit program, for the devices'
-# compat_ioctl path (config/arch/ARCH.sh: i386 on x86_64, armhf on arm64).
+# The test programs of tests/selftests/ (the conformance suite, also as a
+# 32-bit program, the differential tester, the fuzzer, the fault sweeps),
+# by their Makefile, with the kernel's kselftest harness; the 32-bit
+# compiler is config/arch/ARCH.sh's.
 if [ "$native" = 1 ]; then cc32=$CC32_NATIVE; else cc32=$CC32_CROSS; fi
-if [ -n "$cc32" ]; then
-	# shellcheck disable=SC2086 # a command and its option
-	$cc32 -static -O2 -Wall -Werror -I "$DUET_SRC/shared_abi/uapi" \
-		-I "$work/src/tools/testing/selftests" \
-		-o "$img/bin/conformance32" "$DUET_SRC/compare/conformance.c" -lpthread
-fi
+make -s -C "$DUET_SRC/tests/selftests" OUTPUT="$img/bin" CC="$cc" CC32="$cc32" \
+	KSFT="$work/src/tools/testing/selftests"
 # The TAP library of the guest-side suites.
 mkdir -p "$img/usr/share/duet"
 cp "$DUET_SRC/tests/ktap.sh" "$img/usr/share/duet/"

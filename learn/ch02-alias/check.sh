@@ -7,7 +7,7 @@ if [ -z "$got" ]; then
 	fix=$(c_or_rust "add MODULE_ALIAS(\"$alias\"); beside MODULE_LICENSE() in device.c" \
 		"add alias: [\"$alias\"], to module! in duet_rust.rs, right after license:")
 else
-	fix="its alias is \"${got% }\": it must be exactly $alias (modprobe matches aliases as written, dashes and all)"
+	fix="its alias is \"${got% }\": it must be exactly $alias, as the exercise asks (modprobe would read its dashes as underscores, but modinfo shows the alias as written)"
 fi
 check "modinfo $mod lists the alias $alias" "$fix" \
 	sh -c "modinfo -F alias $mod | grep -qx '$alias'"

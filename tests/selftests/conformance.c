@@ -315,6 +315,27 @@ TEST_F(duet, full_with_no_reader_gets_enospc)
 	EXPECT_EQ(0, ioctl(w, DUET_IOC_RESET));
 }
 
+/* poll's EPOLLERR and write agree: ENOSPC, not EAGAIN, as a pipe says EPIPE */
+TEST_F(duet, full_nonblocking_with_no_reader_gets_enospc)
+{
+	static uint8_t buf[CAPACITY];
+	struct pollfd p;
+	int w;
+
+	close(self->fd);	/* the fixture's file can read */
+	w = open(variant->path, O_WRONLY | O_NONBLOCK);
+	ASSERT_LE(0, w);
+	self->fd = w;
+	ASSERT_EQ(CAPACITY, write(w, buf, CAPACITY));
+	p = (struct pollfd){ .fd = w, .events = POLLOUT };
+	EXPECT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLERR, p.revents);
+	errno = 0;
+	EXPECT_EQ(-1, write(w, buf, 1));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(0, ioctl(w, DUET_IOC_RESET));
+}
+
 TEST_F(duet, empty_with_no_writer_reads_eof)
 {
 	char c;
