@@ -184,8 +184,9 @@ def bugs(path, src):
                       "then `make report`, to fill in this section.", ""]
     rows = [r.split("\t") + [""] * 6 for r in rows]
     out += ["From `make bugs`: each mutation (bugs/NN-*/c.patch, rust.patch) built against",
-            "the debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, atomic-sleep",
-            "checks, panic_on_warn=1) and, when it compiles, run against the checks for",
+            "the debug kernel (KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks,",
+            "panic_on_warn=1; KFENCE off, so that KASAN sees every access) and, when it",
+            "compiles, run against the checks for",
             "its class (a case with flavor=kcsan on the kcsan kernel instead: KCSAN, the race",
             "detector, excludes KASAN). Each cell is the outcome and the first line that shows it: the",
             "compiler's error, the kernel's report, or the check that failed.", "",

@@ -4,8 +4,10 @@
 # `make check-quick` the ones to run after every edit. Each suite builds
 # what it needs first (a kernel flavor is prepared once, when the first
 # suite that needs it runs), prints its TAP verdicts as they come, and
-# must exit with a status that agrees with them. The end: the time of
-# each suite, slowest first, and "N passed, N failed, N skipped"; non-zero
+# must exit with a status that agrees with them. The suites that only
+# boot (LANE2, below) run in a second lane beside the others, and their
+# TAP is shown after the others'. The end: the wall-clock and CPU time of
+# each part, slowest first, and "N passed, N failed, N skipped"; non-zero
 # exit on any failure.
 # The suites test both guests, x86_64 and arm64 (the arm64-* suites),
 # whatever DUET_ARCH says.
@@ -50,10 +52,19 @@ EOF
 }
 # What make check-quick runs: about 3 minutes on a warm cache.
 QUICK=gates,lifecycle,conformance,kunit,difftest-quick,differences
+# The suites of the second lane: they only boot this checkout's own
+# kernels and images, build nothing and write nothing that another suite
+# reads, so they run beside the others (each when its kernel is ready),
+# one after another, with the cores the other lane leaves idle while its
+# guests wait (DUET_CHECK_LANES=0: all in one lane, in the order above).
+# The debug kernel's and arm64's: no other suite builds on arm64's, and
+# the debug image they boot is kept by boot.sh's touch.
+LANE2="sanitized difftest-debug arm64 arm64-lifecycle arm64-conformance arm64-conformance32 arm64-kunit"
 
 if [ "${LIST:-}" = 1 ]; then
 	suites | awk -F '\t+' '{ printf "%-20s %-10s %s\n", $1, $2, $3 }'
 	echo "make check-quick runs: $QUICK"
+	echo "in a second lane, beside the others: $LANE2"
 	exit 0
 fi
 selected=$(suites | cut -f1 | grep -vx difftest-quick)
@@ -88,11 +99,13 @@ cpu_seconds() {
 }
 # own_result STATUS DESCRIPTION - one result of check.sh itself (the
 # set-up of a kernel, a suite's exit status), numbered by the one TAP
-# library among the suites' own.
+# library among the suites' own (each lane numbers its own: $own is the
+# lane's file).
 . "$TOP/tests/ktap.sh"
+own=$out/own
 own_result() {
-	ktap_result "$1" "$2" >"$out/own"
-	tee -a "$results" <"$out/own"
+	ktap_result "$1" "$2" >"$own"
+	tee -a "$results" <"$own"
 }
 # boot FLAVOR CMDLINE SCRIPT - boot the FLAVOR kernel with CMDLINE added
 # and run the guest SCRIPT (on $arch, x86_64 unless set).
@@ -119,7 +132,7 @@ prepare() {
 	echo "$_rc" >"$out/built-$1"
 }
 # ready KERNEL - wait until KERNEL is set up (by the builder, below);
-# the first time, say how that went; false if it failed.
+# the first time in either lane, say how that went; false if it failed.
 ready() {
 	[ "$1" != - ] || return 0
 	[ ! -f "$out/ready-$1" ] || return "$(cat "$out/ready-$1")"
@@ -132,9 +145,13 @@ ready() {
 		[ $((_n % 15)) != 0 ] || msg "$1 kernel: $(tail -n 1 "$out/prepare-$1.log" 2>/dev/null | sed 's/^duet: *//')"
 	done
 	_rc=$(cat "$out/built-$1")
-	[ "$_rc" = 0 ] || { _rc=1; tail -n 20 "$out/prepare-$1.log" | sed 's/^/#   /'; }
+	[ "$_rc" = 0 ] || _rc=1
+	# (mkdir: one lane only says it)
+	if mkdir "$out/said-$1" 2>/dev/null; then
+		[ "$_rc" = 0 ] || tail -n 20 "$out/prepare-$1.log" | sed 's/^/#   /'
+		own_result "$_rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
+	fi
 	echo "$_rc" >"$out/ready-$1"
-	own_result "$_rc" "set-up of the $1 kernel: toolchain, kernel, modules and guest image"
 	return "$_rc"
 }
 
@@ -231,7 +248,8 @@ suite() {
 		fi
 		cpu_seconds "$out/$name.cpu"
 	} 2>&1 | sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* *\(- \)\{0,1\}\)/\1$tag/" | tee "$out/$name.log"
-	printf '%s\t%s\t%s\n' "$(($(date +%s) - start))" "$(cat "$out/$name.cpu")" "$name" >>"$out/times"
+	echo $(($(date +%s) - start)) >"$out/$name.wall"
+	printf '%s\t%s\t%s\n' "$(cat "$out/$name.wall")" "$(cat "$out/$name.cpu")" "$name" >>"$out/times"
 	rc=$(cat "$out/$name.rc")
 	grep -E '^(not )?ok ' "$out/$name.log" | sed 's/\r$//' >>"$results"
 	if grep -q '^not ok ' "$out/$name.log"; then expect=1; else expect=0; fi
@@ -252,7 +270,28 @@ if [ "${DUET_CHECK_OVERLAP:-1}" = 1 ]; then
 	builder=$!
 	trap 'kill "$builder" 2>/dev/null; rm -rf "$out"' EXIT
 fi
-for s in $selected; do
+# The lanes: the second lane's suites (LANE2) in a background shell of
+# their own, whose TAP goes to a file that is shown at the end; a line
+# on standard error says when each of its suites ends, and how.
+lane1=$selected lane2=
+if [ "${DUET_CHECK_OVERLAP:-1}" = 1 ] && [ "${DUET_CHECK_LANES:-1}" = 1 ]; then
+	lane1=$(echo "$selected" | grep -vxF "$(echo "$LANE2" | tr ' ' '\n')")
+	lane2=$(echo "$selected" | grep -xF "$(echo "$LANE2" | tr ' ' '\n')")
+fi
+if [ -n "$lane2" ]; then
+	(
+		own=$out/own2
+		for s in $lane2; do
+			suite "$s"
+			msg "second lane: $s done: $(grep -c '^ok ' "$out/$s.log") ok, $(grep -c '^not ok ' "$out/$s.log") not ok, $(cat "$out/$s.wall") s (its TAP is shown at the end)" 2>&3
+		done
+		: >"$out/lane2.done"
+	) 3>&2 >"$out/lane2.log" 2>&1 &
+	lane=$!
+	trap 'kill ${builder:+"$builder"} "$lane" 2>/dev/null; rm -rf "$out"' EXIT
+	msg "in a second lane, beside the others: $(echo "$lane2" | tr '\n' ' ')"
+fi
+for s in $lane1; do
 	if [ "${DUET_CHECK_OVERLAP:-1}" != 1 ]; then
 		for k in $(suites | awk -F '\t+' -v n="$s" '$1 == n { print $2 }' | tr ',' ' '); do
 			[ "$k" = - ] || [ -f "$out/built-$k" ] || prepare "$k"
@@ -260,6 +299,12 @@ for s in $selected; do
 	fi
 	suite "$s"
 done
+if [ -n "$lane2" ]; then
+	[ -f "$out/lane2.done" ] || msg "waiting for the second lane: $(grep '^# suite: ' "$out/lane2.log" | tail -n 1 | sed 's/^# suite: //')"
+	wait "$lane"
+	echo "# the second lane's suites:"
+	cat "$out/lane2.log"
+fi
 [ -z "${builder:-}" ] || wait "$builder" 2>/dev/null
 
 cpu_seconds "$out/cpu"
