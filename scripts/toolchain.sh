@@ -9,12 +9,14 @@
 
 # The packages of the root: the kernel toolchain, what the kernel build and
 # the guest need (strace: lab chapter 2 traces insmod and rmmod in it), the
-# report's plotting and Markdown converter (python3-markdown), the scripts'
-# linting, and the kernel source itself (from trixie-backports).
+# report's plotting, the scripts' linting, C's build-time checkers for the
+# break-it catalogue (sparse for make C=1, Coccinelle for make coccicheck,
+# clang-tidy for make clang-tidy and make clang-analyzer), and the kernel
+# source itself (from trixie-backports).
 PACKAGES="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm \
 build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
 perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace \
-python3-markdown"
+sparse coccinelle clang-tidy"
 KERNEL_PACKAGE=linux-source-7.3
 
 root=$(toolchain_dir)
