@@ -4,7 +4,8 @@
 # image's, run the check that case.env names against the device of its
 # language, then the debug kernel's log gate. The host reads the verdict
 # from this output and the kernel console. On the kcsan kernel (no KASAN,
-# lockdep or fault injection) the gate is KCSAN's reports of duet code.
+# lockdep or fault injection) the gate is KCSAN's reports of duet code, on
+# the kmsan kernel KMSAN's reports.
 #
 #   conformance  the conformance suite on this device (30 s per test)
 #   leaks        the conformance suite, kmemleak, both modules unloaded,
@@ -21,7 +22,7 @@ mods=/lib/modules/$(uname -r)/kernel/drivers/misc/duet
 cp duet_c.ko "$mods/c_module/duet_c.ko" || exit 1
 cp duet_rust.ko "$mods/rust_module/duet_rust.ko" || exit 1
 dev=/dev/duet-$lang mod=duet_$lang
-[ "$kernel" = kcsan ] || duet-sanitizers arm
+[ "$kernel" != debug ] || duet-sanitizers arm
 fails=0
 # Its own results go through the one TAP library (no plan: how many there
 # are depends on the check).
@@ -101,14 +102,25 @@ exit-race)
 	echo "# 30 load/unload cycles raced the device's users"
 	;;
 esac
-if [ "$kernel" = kcsan ]; then
-	if dmesg | grep -E 'BUG: KCSAN: .*duet_' >/tmp/kcsan.out; then
+case $kernel in
+kcsan)
+	if dmesg | grep -qE 'BUG: KCSAN: .*duet_'; then
 		ktap_result 1 "KCSAN reports no data race in duet code"
 		dmesg | grep -A 20 -m 1 'BUG: KCSAN: .*duet_' | sed 's/^/#   /'
 	else
 		ktap_result 0 "KCSAN reports no data race in duet code"
 	fi
-else
+	;;
+kmsan)
+	if dmesg | grep -q 'BUG: KMSAN: '; then
+		ktap_result 1 "KMSAN reports no use of uninitialised memory"
+		dmesg | grep -A 20 -m 1 'BUG: KMSAN: ' | sed 's/^/#   /'
+	else
+		ktap_result 0 "KMSAN reports no use of uninitialised memory"
+	fi
+	;;
+*)
 	duet-sanitizers gate || fails=$((fails + 1))
-fi
+	;;
+esac
 [ "$fails" = 0 ] && [ "$KTAP_CNT_FAIL" = 0 ]

@@ -156,12 +156,13 @@ NO_BUG = "(none: the unchanged modules, to show the checks are quiet)"
 
 
 def bug_case(src, n):
-    """(title, c_how, rust_how) of bugs/NN-*/case, a file of shell
-    assignments, as the shell reads it."""
+    """(title, c_how, rust_how, c_would, rust_would) of bugs/NN-*/case, a
+    file of shell assignments, as the shell reads it."""
     found = sorted(glob.glob(os.path.join(src, "bugs", f"{int(n):02d}-*", "case")))
     if not found:
-        return NO_BUG, "", ""
-    script = 'title=$2 c_how= rust_how=; . "$1" && printf "%s\\0%s\\0%s" "$title" "$c_how" "$rust_how"'
+        return NO_BUG, "", "", "", ""
+    script = ('title=$2 c_how= rust_how= c_would= rust_would=; . "$1" && '
+              'printf "%s\\0%s\\0%s\\0%s\\0%s" "$title" "$c_how" "$rust_how" "$c_would" "$rust_would"')
     out = subprocess.run(["sh", "-c", script, "sh", found[0], NO_BUG], capture_output=True, text=True,
                          check=True).stdout
     return tuple(out.split("\0"))
@@ -174,6 +175,65 @@ def same_number(a, b):
         return a == b
 
 
+def verdicts(rows):
+    """{(case, lang): (when, tools, main row)} of bugs.tsv's rows (case 0,
+    the unchanged modules, left out): when is "build" (the compiler
+    rejected it, or a build-time checker flagged it), "run" (caught only
+    when it ran), "never" (it ran and nothing caught it) or "not run";
+    tools are the build-time catches, the compiler's rejection first."""
+    out = {}
+    for r in rows:
+        if same_number(r[0], "0"):
+            continue
+        key = (r[0], r[1])
+        when, tools, main = out.get(key, ("not run", [], None))
+        if r[2] == "flagged":
+            tools = tools + [r[3]]
+        else:
+            main = r
+            if r[2] == "rejected":
+                tools = [r[3]] + tools
+        if tools:
+            when = "build"
+        elif main and main[2] == "caught":
+            when = "run"
+        elif main and main[2] == "silent":
+            when = "never"
+        out[key] = (when, tools, main)
+    return out
+
+
+def headline(rows):
+    """The catalogue's headline, from bugs.tsv's rows: how many of the
+    cases each language stops before the code runs, only at run time, or
+    never; and which cases Rust wins outright, which C's tools also stop
+    before run time, and which neither language catches."""
+    v = verdicts(rows)
+    cases = sorted({k[0] for k in v}, key=leading_number)
+    count = {(lang, when): [n for n in cases if v.get((n, lang), ("not run",))[0] == when]
+             for lang in ("c", "rust") for when in ("build", "run", "never", "not run")}
+    total = len(cases)
+
+    def nums(lst):
+        return ", ".join(lst) if lst else "none"
+    lines = [f"Caught before it runs (rejected by the compiler or flagged by a build-time checker): "
+             f"Rust {len(count['rust', 'build'])} of {total}, C with its tools {len(count['c', 'build'])} of {total}.",
+             f"Caught only at run time: Rust {len(count['rust', 'run'])}, C {len(count['c', 'run'])}. "
+             f"Never caught: Rust {len(count['rust', 'never'])}, C {len(count['c', 'never'])}."]
+    if count["c", "not run"] or count["rust", "not run"]:
+        lines.append(f"Not run (built only, or a patch that no longer applies): "
+                     f"Rust {len(count['rust', 'not run'])}, C {len(count['c', 'not run'])}.")
+    build = {lang: set(count[lang, "build"]) for lang in ("c", "rust")}
+    never = {lang: set(count[lang, "never"]) for lang in ("c", "rust")}
+    lines.append(f"Rust before run time, C only at run time or never (cases): "
+                 f"{nums([n for n in cases if n in build['rust'] and n not in build['c']])}.")
+    lines.append(f"Both before run time (cases): {nums([n for n in cases if n in build['rust'] and n in build['c']])}.")
+    lines.append(f"C before run time, Rust not (cases): {nums([n for n in cases if n in build['c'] and n not in build['rust']])}.")
+    lines.append(f"Caught by nothing in either language (cases): "
+                 f"{nums([n for n in cases if n in never['c'] and n in never['rust']])}.")
+    return lines
+
+
 def bugs(path, src):
     """The classic module bugs of bugs/, planted in both languages."""
     out = ["## Break it: the classic module bugs, planted in both languages", ""]
@@ -184,39 +244,66 @@ def bugs(path, src):
                       "then `make report`, to fill in this section.", ""]
     rows = [r.split("\t") + [""] * 6 for r in rows]
     out += ["From `make bugs`: each mutation (bugs/NN-*/c.patch, rust.patch) built against",
-            "the debug kernel (KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks,",
-            "panic_on_warn=1; KFENCE off, so that KASAN sees every access) and, when it",
-            "compiles, run against the checks for",
+            "the debug kernel, checked at build time (C: the compiler's warnings, W=1, sparse,",
+            "Coccinelle, the clang static analyzer, clang-tidy and checkpatch; Rust: rustc's",
+            "warnings and Clippy; smatch is not packaged by Debian) and, when it compiles, run",
+            "on the debug kernel (KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks,",
+            "panic_on_warn=1; KFENCE off, so that KASAN sees every access) against the checks for",
             "its class (a case with flavor=kcsan on the kcsan kernel instead: KCSAN, the race",
-            "detector, excludes KASAN). Each cell is the outcome and the first line that shows it: the",
-            "compiler's error, the kernel's report, or the check that failed.", "",
-            "| # | bug | C | Rust |", "| ---: | --- | --- | --- |"]
+            "detector, excludes KASAN). Each cell gives the first line that shows it: the",
+            "compiler's error, the checker's first message, the kernel's report, or the check that",
+            "failed.", ""]
+    out += ["**" + line + "**" if i < 2 else line for i, line in enumerate(headline(rows))]
+    out += ["", "| # | bug | | build time | run time |", "| ---: | --- | --- | --- | --- |"]
 
-    def cell(n, lang, how):
-        text = ""
-        how = how.replace("|", "/")
+    def clean(text):
+        return text.replace("|", "/").replace(chr(13), "")
+
+    def cells(n, lang, how, would):
+        build, run = [], []
         for r in rows:
             if not same_number(r[0], n) or r[1] != lang:
                 continue
-            what = {"caught": "caught by " + r[3], "rejected": "rejected by " + r[3]}.get(r[2])
-            if what is None:
-                what = r[2] if r[2] != "silent" else "quiet" if same_number(n, "0") else "not caught"
-            if r[5] not in ("", "debug"):
-                what += f" ({r[5]} kernel)"
-            if not text and how:
-                text = how + "<br>"
-            elif text:
-                text += "<br>"
-            text += f"**{what}**: {r[4].replace('|', '/').replace(chr(13), '')}"
-        return text or "(not run)"
+            where = f" ({r[5]} kernel)" if r[5] not in ("", "debug") else ""
+            if r[2] == "flagged":
+                build.append(f"**flagged by {r[3]}**: {clean(r[4])}")
+            elif r[2] == "rejected":
+                build.insert(0, f"**rejected by {r[3]}**{where}: {clean(r[4])}")
+            elif r[2] == "caught":
+                run.append(f"**caught by {r[3]}**{where}: {clean(r[4])}")
+            elif r[2] == "silent":
+                if same_number(n, "0"):
+                    run.append(f"**quiet**{where}: {clean(r[4])}")
+                else:
+                    run.append(f"**not caught**{where}: {clean(r[4])}"
+                               + (f"<br>would be caught by: {clean(would)}" if would and not build else ""))
+            else:
+                run.append(f"**{r[2]}**: {clean(r[4])}")
+        if not build and not run:
+            return "(not run)", ""
+        first = (clean(how) + "<br>") if how else ""
+        return first + ("<br>".join(build) or "nothing"), "<br>".join(run) or "(not run: it does not build)"
     numbers = []
     for r in rows:
         if not any(same_number(r[0], x) for x in numbers):
             numbers.append(r[0])
     for n in sorted(numbers, key=leading_number):
-        title, c_how, rust_how = NO_BUG, "", ""
+        title, c_how, rust_how, c_would, rust_would = NO_BUG, "", "", "", ""
         if not same_number(n, "0"):
-            title, c_how, rust_how = bug_case(src, n)
-        out.append(f"| {n} | {title} | {cell(n, 'c', c_how)} | {cell(n, 'rust', rust_how)} |")
+            title, c_how, rust_how, c_would, rust_would = bug_case(src, n)
+        for lang, how, would in (("c", c_how, c_would), ("rust", rust_how, rust_would)):
+            if not any(same_number(r[0], n) and r[1] == lang for r in rows):
+                continue
+            build, run = cells(n, lang, how, would)
+            out.append(f"| {n} | {title} | {'C' if lang == 'c' else 'Rust'} | {build} | {run} |")
     out.append("")
     return out
+
+
+if __name__ == "__main__":
+    # report_runs.py headline BUGS.TSV: the catalogue's headline, for
+    # scripts/bugs.sh's table.
+    if len(sys.argv) != 3 or sys.argv[1] != "headline":
+        sys.exit("usage: report_runs.py headline BUGS.TSV")
+    tsv = read(sys.argv[2]) or []
+    print("\n".join(headline([r.split("\t") + [""] * 6 for r in tsv])))

@@ -56,10 +56,13 @@ cat "$image" "$tmp/run.cpio" >"$tmp/initrd" ||
 accel=${DUET_ACCEL:-tcg}
 cpu=${DUET_CPU:-max}
 mem=${DUET_MEM:-1024}
-# The debug kernel: any WARN is fatal, and KASAN wants room for its shadow.
+# The debug kernel: any WARN is fatal, and KASAN wants room for its shadow
+# (as KMSAN does for its shadow and origins, two bytes for each byte).
 if [ "$flavor" = debug ]; then
 	mem=${DUET_MEM:-2048}
 	DUET_CMDLINE="panic_on_warn=1 ${DUET_CMDLINE:-}"
+elif [ "$flavor" = kmsan ]; then
+	mem=${DUET_MEM:-2048}
 fi
 # DUET_ICOUNT=1: QEMU counts instructions, and the guest's clock is the
 # count (one instruction = 1 ns): exact, repeatable costs, on one vCPU.

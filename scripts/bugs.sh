@@ -7,7 +7,10 @@
 # on the debug kernel against the check for its class (bugs/NN-*/case,
 # bugs/guest.sh), with a time limit per case. A case with flavor=kcsan
 # runs on the kcsan kernel instead (KCSAN, the race detector, excludes
-# KASAN).
+# KASAN), one with flavor=kmsan on the kmsan kernel (KMSAN, the detector
+# of uninitialised memory, excludes KASAN too; x86_64 only). Before it
+# runs, each mutation that compiles goes through the build-time checkers
+# (C_TOOLS, RUST_TOOLS below).
 #
 #   -c          compile only, against the debug kernel: no boot (a mutation
 #               that builds is "built")
@@ -75,21 +78,110 @@ scratch_copy "$copy"
 mkdir -p "$out"
 : >"$tmp/bugs.tsv"
 
-# build_copy FLAVOR LOG - build both modules of the scratch copy out of
-# tree against the FLAVOR kernel (in_root shows the copy, made TOP for the
-# while, as the checkout); only what changed is rebuilt.
-build_copy() {
+# kmake FLAVOR LOG MAKE-ARGUMENTS... - make in the FLAVOR kernel's tree
+# (LLVM=1), with the scratch copy as the checkout (in_root shows it, made
+# TOP for the while, at /duet), output to LOG.
+kmake() {
 	kdir=$(kernel_dir "$1")
-	shift
+	_log=$2
+	shift 2
 	_top=$TOP
 	TOP=$copy
 	lock "$kdir.lock"
 	in_root "$kdir" make -C "$(root_path "$kdir" "$kdir/src")" O="$(root_path "$kdir" "$kdir/build")" \
-		LLVM=1 M="$(root_path "$kdir" "$copy")" modules >"$1" 2>&1
+		LLVM=1 "$@" >"$_log" 2>&1
 	_rc=$?
 	unlock
 	TOP=$_top
 	return $_rc
+}
+
+# build_copy FLAVOR LOG - build both modules of the scratch copy out of
+# tree against the FLAVOR kernel; only what changed is rebuilt.
+build_copy() { kmake "$1" "$2" M=/duet modules; }
+
+# The build-time checkers, run on the copy as it is (one mutation planted,
+# or none) out of tree against the debug kernel, each with its output in
+# DIR/TOOL.log. C's: the compiler's own warnings (clang, with the flags
+# Kbuild gives every build), W=1, sparse (C=2: the __user, __iomem and
+# lock-context annotations), Coccinelle (make coccicheck MODE=report: every
+# script of the kernel's scripts/coccinelle), the clang static analyzer
+# (make clang-analyzer) and clang-tidy (make clang-tidy: the kernel's
+# scripts/clang-tools), checkpatch --strict. Rust's: rustc's warnings and
+# Clippy (CLIPPY=1). smatch, which kernel maintainers also run, is not
+# packaged by Debian, so it is not here.
+C_TOOLS="clang W=1 sparse Coccinelle clang-analyzer clang-tidy checkpatch"
+RUST_TOOLS="rustc Clippy"
+
+# module_findings - the lines of a tool's output (standard input) that
+# point into the modules' sources, as "file:line: message" (the first
+# position only; /duet/ taken off): C compilers, sparse, clang-tidy and
+# checkpatch ("file:line[:col]: ..."), Coccinelle ("file:line:col-col:
+# ..."), and rustc and Clippy ("warning: ..." then " --> file:line:col",
+# with the Clippy lint's name from its help line).
+module_findings() {
+	sed 's|/duet/||g' | awk '
+		function out(f, m) { if (!seen[f ": " m]++) print f ": " m }
+		/^(warning|error)(\[E[0-9]+\])?: / { w = $0; lint = ""; next }
+		w && /^ *--> (c_module|rust_module)\// {
+			sub(/^ *--> /, ""); split($0, p, ":"); where = p[1] ":" p[2]; next }
+		w && /rust-clippy.*#[a-z_]+/ { l = $0; sub(/^.*#/, "", l); lint = "clippy::" l; next }
+		w && /^$/ { if (where && w !~ /warnings? emitted/) out(where, w (lint ? " [" lint "]" : ""))
+			w = ""; where = ""; next }
+		/^(\.\/)?(c_module|rust_module)\/[^:]+:[0-9]+(:[0-9]+(-[0-9]+)?)?: / {
+			sub(/^\.\//, ""); match($0, /^[^:]+:[0-9]+/); f = substr($0, 1, RLENGTH)
+			m = $0; sub(/^[^:]+:[0-9]+(:[0-9]+(-[0-9]+)?)?: /, "", m)
+			if (m ~ /^note: /) next
+			out(f, m) }'
+}
+
+# run_tools LANG DIR - run LANG's build-time checkers on the copy (built
+# already, with its build log in DIR/build.log), each tool's findings in
+# DIR/TOOL.found.
+run_tools() {
+	_dir=$2
+	if [ "$1" = c ]; then
+		grep -v 'warning: [0-9]* warnings\? generated' "$_dir/build.log" >"$_dir/clang.log"
+		kmake debug "$_dir/W=1.log" M=/duet/c_module W=1 modules
+		kmake debug "$_dir/sparse.log" M=/duet/c_module C=2 modules
+		kmake debug "$_dir/Coccinelle.log" M=/duet/c_module coccicheck MODE=report
+		kmake debug "$_dir/clang-analyzer.log" M=/duet/c_module clang-analyzer
+		kmake debug "$_dir/clang-tidy.log" M=/duet/c_module clang-tidy
+		kdir=$(kernel_dir debug)
+		_top=$TOP
+		TOP=$copy
+		in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
+			--no-tree -f /duet/c_module/*.c /duet/c_module/*.h' >"$_dir/checkpatch.log" 2>&1
+		TOP=$_top
+		# the module's object files again, without W=1's flags
+		build_copy debug "$_dir/rebuild.log"
+		_tools=$C_TOOLS
+	else
+		cp "$_dir/build.log" "$_dir/rustc.log"
+		kmake debug "$_dir/Clippy.log" M=/duet CLIPPY=1 modules
+		build_copy debug "$_dir/rebuild.log"
+		_tools=$RUST_TOOLS
+	fi
+	for _t in $_tools; do
+		module_findings <"$_dir/$_t.log" >"$_dir/$_t.all"
+		case $_t in
+		rustc) grep -v '\[clippy::' "$_dir/$_t.all" ;;
+		Clippy) grep '\[clippy::' "$_dir/$_t.all" ;;
+		*) cat "$_dir/$_t.all" ;;
+		esac >"$_dir/$_t.found"
+	done
+}
+
+# flag_new CASE LANG DIR - record, for each tool, the first finding of
+# DIR/TOOL.found that the unchanged modules' run (base/) did not have
+# (compared without line numbers: the mutation moves them).
+flag_new() {
+	for _t in $(if [ "$2" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
+		_f=$(awk 'function key(l) { sub(/:[0-9]+: /, ": ", l); return l }
+			NR == FNR { base[key($0)] = 1; next }
+			!(key($0) in base) { print; exit }' "$tmp/base-$2/$_t.found" "$3/$_t.found")
+		[ -z "$_f" ] || record "$1" "$2" flagged "$_t" "$_f" debug
+	done
 }
 
 # first_error LOG - the compiler's first error, with its place.
@@ -108,6 +200,7 @@ first_report() {
 		/^BUG: KASAN: / { say("KASAN", $0) }
 		/^BUG: KFENCE: / { say("KFENCE", $0) }
 		/^BUG: KCSAN: .*duet_/ { say("KCSAN", $0) }
+		/^BUG: KMSAN: / { say("KMSAN", $0) }
 		/^UBSAN: / { say("UBSAN", $0) }
 		/^BUG: sleeping function called from invalid context/ { say("might_sleep", $0) }
 		/^WARNING: (lock held|possible (recursive|circular)|inconsistent lock|bad unlock|held lock freed|suspicious RCU)/ { say("lockdep", $0) }
@@ -194,31 +287,49 @@ run_case() {
 		_code=$(printf '%s\n' "$_e" | sed -n 's/^error\[\(E[0-9]*\)\].*/\1/p')
 		if [ "$2" = rust ]; then _by="rustc${_code:+ $_code}"; else _by=clang; fi
 		record "$_n" "$2" rejected "$_by" "${_e:-the build failed without an error line}" "$_fl"
-	elif [ "$compile_only" = 1 ]; then
-		record "$_n" "$2" built - "it compiles" "$_fl"
 	else
+		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
-		boot_check "$_run" "$2" "$check" "$_n" "$_fl"
+		run_tools "$2" "$_run"
+		flag_new "$_n" "$2" "$_run"
+		if [ "$compile_only" = 1 ]; then
+			record "$_n" "$2" built - "it compiles" "$_fl"
+		else
+			boot_check "$_run" "$2" "$check" "$_n" "$_fl"
+		fi
 	fi
 	patch -s -R -p1 -d "$copy" <"$_d/$2.patch"
 }
 
 total=$(echo "$cases" | wc -w)
 msg "the break-it catalogue: $total cases ($langs), in a scratch copy; the first build makes both modules out of tree"
-if ! build_copy debug "$tmp/base.log"; then
-	tail -n 30 "$tmp/base.log" >&2
+mkdir -p "$tmp/base-c" "$tmp/base-rust"
+if ! build_copy debug "$tmp/base-c/build.log"; then
+	tail -n 30 "$tmp/base-c/build.log" >&2
 	die "the unchanged modules do not build out of tree: see above"
 fi
+# The build-time checkers on the unchanged modules: what they find there is
+# taken off what they find with a mutation planted, and shown as case 0.
+cp "$tmp/base-c/build.log" "$tmp/base-rust/build.log"
+for lang in $langs; do
+	msg "the build-time checkers on the unchanged $lang module: $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi)"
+	run_tools "$lang" "$tmp/base-$lang"
+	for t in $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
+		[ ! -s "$tmp/base-$lang/$t.found" ] ||
+			record 0 "$lang" flagged "$t" "$(head -n 1 "$tmp/base-$lang/$t.found")" debug
+	done
+done
 if [ $# -eq 0 ] && [ "$compile_only" = 0 ]; then
 	step 0 "$total" "no bug planted: the checks must be quiet"
 	for f in $flavors; do
 		build_copy "$f" "$tmp/base-$f.log" || die "the unchanged modules do not build against the $f kernel: $tmp/base-$f.log"
-		# (on the kcsan kernel only C: Rust code is not instrumented for KCSAN)
+		# (on the kcsan and kmsan kernels only C: Rust code is not
+		# instrumented for KCSAN or KMSAN)
 		for lang in $langs; do
 			[ "$f" = debug ] || [ "$lang" = c ] || continue
 			mkdir -p "$tmp/none-$f-$lang/files"
 			cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$tmp/none-$f-$lang/files/"
-			if [ "$f" = debug ]; then check=leaks; else check=race; fi
+			case $f in debug) check=leaks ;; kcsan) check=race ;; *) check=conformance ;; esac
 			boot_check "$tmp/none-$f-$lang" "$lang" "$check" 0 "$f"
 		done
 	done
@@ -230,31 +341,40 @@ for name in $cases; do
 	for lang in $langs; do
 		step "$i" "$total" "$title ($lang, $(case_flavor) kernel)"
 		run_case "$name" "$lang"
-		tail -n 1 "$tmp/bugs.tsv" | awk -F '\t' '{ printf "duet:       %s: %s\n", $3 ($4 == "-" ? "" : " by " $4), $5 }' >&2
+		awk -F '\t' -v n=$((1${name%%-*} - 100)) -v l="$lang" '$1 == n && $2 == l {
+			printf "duet:       %s: %s\n", $3 ($4 == "-" ? "" : " by " $4), $5 }' "$tmp/bugs.tsv" >&2
 	done
 done
 secs=$(($(date +%s) - start))
 
-# The table: one block per case, C then Rust, from this run's lines.
+# The table: one block per case, C then Rust, from this run's lines: what
+# stopped the mutation at build time (the compiler's rejection, each
+# checker that flagged it), then what happened when it ran.
 cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
 {
-	echo "duet: break it - classic module bugs planted in C and in Rust ($(date -u +%Y-%m-%d), $secs s, debug kernel: KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks, panic_on_warn, KFENCE off; [kcsan]: the KCSAN kernel)"
+	echo "duet: break it - classic module bugs planted in C and in Rust ($(date -u +%Y-%m-%d), $secs s, debug kernel: KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks, panic_on_warn, KFENCE off; [kcsan], [kmsan]: the KCSAN and KMSAN kernels)"
+	echo "build-time checkers: C: $C_TOOLS; Rust: $RUST_TOOLS"
+	python3 "$TOP/compare/report_runs.py" headline "$tmp/bugs.tsv"
 	echo
 	for name in none $cases; do
 		n=0
 		[ "$name" = none ] || n=$((1${name%%-*} - 100))
 		if [ "$n" = 0 ]; then
 			grep -q '^0	' "$tmp/bugs.tsv" || continue
-			title='(no bug: the unchanged modules)'
+			title='(no bug: the unchanged modules)' c_would='' rust_would=''
 		else
 			read_case "$(bug_case "$n")"
 		fi
 		printf '%2d  %s\n' "$n" "$title"
-		awk -F '\t' -v n="$n" '$1 == n {
+		awk -F '\t' -v n="$n" -v cw="$c_would" -v rw="$rust_would" '$1 == n {
 			lang = ($2 == "c" ? "C" : "Rust")
-			what = ($3 == "caught" ? "caught by " $4 : $3 == "rejected" ? "rejected by " $4 : $3 != "silent" ? $3 : n == 0 ? "quiet" : "NOT CAUGHT")
 			if ($6 != "debug") lang = lang " [" $6 "]"
-			printf "    %-13s %-28s %s\n", lang, what, $5 }' "$tmp/bugs.tsv"
+			if ($3 == "flagged") { flagged[$2] = 1; printf "    %-13s %-28s %s\n", lang, "build: flagged by " $4, $5; next }
+			what = ($3 == "caught" ? "run: caught by " $4 : $3 == "rejected" ? "build: rejected by " $4 : $3 != "silent" ? $3 : n == 0 ? "run: quiet" : "run: NOT CAUGHT")
+			printf "    %-13s %-28s %s\n", lang, what, $5
+			would = ($2 == "c" ? cw : rw)
+			if ($3 == "silent" && n != 0 && !flagged[$2] && would != "")
+				printf "    %-13s %-28s %s\n", "", "would be caught by", would }' "$tmp/bugs.tsv"
 	done
 } >"$out/bugs.txt.new"
 mv "$out/bugs.tsv.new" "$out/bugs.tsv"

@@ -220,11 +220,14 @@ scratch_copy() {
 
 # bug_case N - the directory of case N of the break-it catalogue (bugs/NN-*).
 bug_case() { find "$TOP/bugs" -maxdepth 1 -name "$(printf %02d "$1")-*" | head -n 1; }
-# read_case DIR - title, c_how, rust_how, check, flavor, c_expect and
-# rust_expect from DIR/case (the ones it does not set are empty).
+# read_case DIR - title, c_how, rust_how, check, flavor, c_expect,
+# rust_expect, c_build, c_would and rust_would from DIR/case (the ones it
+# does not set are empty).
 read_case() {
 	# shellcheck disable=SC2034 # used by the scripts that call this
 	title='' c_how='' rust_how='' check='' flavor='' c_expect='' rust_expect=''
+	# shellcheck disable=SC2034
+	c_build='' c_would='' rust_would=''
 	# shellcheck source=/dev/null # a case file of bugs/
 	. "$1/case"
 }

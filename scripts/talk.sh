@@ -49,12 +49,13 @@ for lang in c rust; do
 		if [ "$lang" = c ]; then echo "The mistake: $c_how"; else echo "The mistake: $rust_how"; fi
 		grep '^[-+][^-+]' "$bugdir/$lang.patch" | expand -t 8
 		echo
-		row=$(awk -F '\t' -v n="$bug" -v l="$lang" '$1 == n && $2 == l' "$tsv" 2>/dev/null | tail -n 1)
-		if [ -z "$row" ]; then
+		# the build-time checkers that flagged it, then what the run found
+		rows=$(awk -F '\t' -v n="$bug" -v l="$lang" '$1 == n && $2 == l' "$tsv" 2>/dev/null)
+		if [ -z "$rows" ]; then
 			echo "(not run yet: 'make bugs ONLY=$bug' plants it and shows what catches it)"
 		else
-			echo "$row" | awk -F '\t' '{ print ($3 == "caught" ? "It compiles. Caught at run time by " $4 ":" : $3 == "rejected" ? "It does not compile: rejected by " $4 ":" : $3 == "silent" ? "It compiles, and nothing catches it." : $3) }'
-			echo "$row" | cut -f5
+			printf '%s\n' "$rows" | awk -F '\t' '$3 == "flagged" { print "Flagged at build time by " $4 ":"; print $5; print ""; next }
+				{ print ($3 == "caught" ? "It compiles. Caught at run time by " $4 ":" : $3 == "rejected" ? "It does not compile: rejected by " $4 ":" : $3 == "silent" ? "It compiles, and nothing catches it at run time." : $3); print $5 }'
 		fi
 	} | fold -w "$half" >"$tmp/$n.$lang"
 done

@@ -4,8 +4,10 @@
 # is expected to reject (rust_expect=E... in bugs/NN-*/case) is compiled
 # and must still be rejected with that error code; every C mutation with a
 # c_expect is run on the debug kernel and must still be caught by that
-# check. Also: the scratch builds leave the checkout's own modules in the
-# kernel cache alone. Prints TAP verdicts. With OUTDIR, leaves the results
+# check; every C mutation with a c_build is compiled and must be flagged
+# by each build-time checker it names, and the unchanged modules by none.
+# Also: the scratch builds leave the checkout's own modules in the kernel
+# cache alone. Prints TAP verdicts. With OUTDIR, leaves the results
 # there as bugs.tsv (make check gives the talk's test the report directory).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,16 +17,18 @@ set +e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-rust='' c=''
+rust='' c='' cbuild='' nbuild=0
 for d in "$top"/bugs/[0-9][0-9]-*; do
 	read_case "$d"
 	n=$(basename "$d" | cut -d- -f1)
 	n=$((1$n - 100))
 	[ -z "$rust_expect" ] || rust="$rust $n"
 	[ -z "$c_expect" ] || c="$c $n"
+	[ -z "$c_build" ] || { cbuild="$cbuild $n"; nbuild=$((nbuild + $(echo "$c_build" | wc -w))); }
 done
-# Four results, and one per case run.
-ktap_plan $((4 + $(echo "$rust" "$c" | wc -w)))
+# Six results, one per case run, and one per build-time checker that must
+# flag a C mutation.
+ktap_plan $((6 + $(echo "$rust" "$c" | wc -w) + nbuild))
 
 # Every planted mutation must still apply to the tree as it is now: a
 # patch that no longer applies hides its case from make bugs and the lab.
@@ -54,7 +58,7 @@ expect() {
 		else
 			want="caught $c_expect" what="the C mutation is caught by $c_expect"
 		fi
-		got=$(awk -F '\t' -v n="$n" -v l="$1" '$1 == n && $2 == l { print $3 " " $4 ": " $5 }' "$tmp/$1/bugs.tsv" 2>/dev/null)
+		got=$(awk -F '\t' -v n="$n" -v l="$1" '$1 == n && $2 == l && $3 != "flagged" { print $3 " " $4 ": " $5 }' "$tmp/$1/bugs.tsv" 2>/dev/null)
 		case $got in "$want: "*) ok=0 ;; *) ok=1 ;; esac
 		ktap_result $ok "bugs $n ($title): $what (${got:-no result})"
 	done
@@ -68,6 +72,26 @@ expect rust "$rust"
 DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -l c $c >"$tmp/c.log" 2>&1
 ktap_result $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
 expect c "$c"
+
+# The C mutations that a build-time checker must flag (c_build in their
+# case file), compiled and checked only: one verdict per checker named.
+# shellcheck disable=SC2086
+DUET_BUGS_OUT=$tmp/cbuild sh "$top/scripts/bugs.sh" -c -l c $cbuild >"$tmp/cbuild.log" 2>&1
+ktap_result $? "bugs: the C mutations for the build-time checkers were built and checked (cases$cbuild)" "$tmp/cbuild.log"
+for n in $cbuild; do
+	read_case "$(bug_case "$n")"
+	for t in $c_build; do
+		got=$(awk -F '\t' -v n="$n" -v t="$t" '$1 == n && $2 == "c" && $3 == "flagged" && $4 == t { print $5; exit }' \
+			"$tmp/cbuild/bugs.tsv" 2>/dev/null)
+		ktap_result "$([ -n "$got" ]; echo $?)" "bugs $n ($title): $t flags the C mutation (${got:-it did not})"
+	done
+done
+# Each run checked the unchanged modules first (case 0): nothing of theirs
+# may be flagged, or every mutation's findings would hide behind it.
+cat "$tmp/rust/bugs.tsv" "$tmp/cbuild/bugs.tsv" 2>/dev/null | awk -F '\t' '$1 == 0 && $3 == "flagged"' >"$tmp/base.flagged"
+ktap_result "$([ ! -s "$tmp/base.flagged" ]; echo $?)" \
+	"bugs: the build-time checkers find nothing in the unchanged modules (C: clang, W=1, sparse, Coccinelle, clang-analyzer, clang-tidy, checkpatch; Rust: rustc, Clippy)" \
+	"$tmp/base.flagged"
 
 modules >"$tmp/after"
 cmp -s "$tmp/before" "$tmp/after"

@@ -13,6 +13,8 @@
  * fail_page_alloc and fail_usercopy armed by the caller (duet-sanitizers
  * arm). Reading fail-nth back is itself a user copy, which an armed fault
  * would hit, so a second thread, never armed, reads and resets it.
+ * After each failed load, a fresh process looks for what the load must not
+ * leave behind (/proc/duet, or the module's row in it: left_behind()).
  * Prints one TAP line: the faults injected and any check that failed.
  */
 #define _GNU_SOURCE
@@ -22,8 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/duet.h>
@@ -123,6 +127,47 @@ static int module_loaded(const char *path)
 	return found;
 }
 
+/*
+ * What a failed load of module NAME must not leave behind: /proc/duet
+ * itself, when NAME is duet_c (which creates it), or else a row of
+ * /proc/duet owned by NAME. Looked for by a fresh process, right after
+ * the failed load: readdir() of /proc finds a stale entry whatever its
+ * (freed) show function would do, and a stale row is printed from the
+ * module's freed memory, which the sanitizers report if the row does not
+ * show. Returns 1 when something was left behind, 0 when not.
+ */
+static int left_behind(const char *name)
+{
+	char line[256], owner[64];
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0) {
+		perror("faultsweep: fork");
+		exit(2);
+	}
+	if (!pid) {
+		DIR *proc = opendir("/proc");
+		struct dirent *e;
+		FILE *f;
+
+		if (!strcmp(name, "duet_c")) {
+			while (proc && (e = readdir(proc)))
+				if (!strcmp(e->d_name, "duet"))
+					_exit(1);
+			_exit(0);
+		}
+		f = fopen("/proc/duet", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "%*s %63s", owner) == 1 && !strcmp(owner, name))
+				_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return 1;
+	return !WIFEXITED(status) || WEXITSTATUS(status);
+}
+
 static int sweep_load(const char *path, const char *params)
 {
 	char name[64];
@@ -156,6 +201,9 @@ static int sweep_load(const char *path, const char *params)
 			problem(n, "load of %s failed with %s", name, err);
 		} else if (module_loaded(path)) {
 			problem(n, "failed load left %s loaded (%s)", name, err);
+		} else if (left_behind(name)) {
+			problem(n, "failed load left /proc/duet or its row of %s behind (%s)",
+				name, err);
 		}
 		if (!injected)
 			break;
