@@ -249,12 +249,14 @@ def bugs(path, src):
             "warnings and Clippy; smatch is not packaged by Debian) and, when it compiles, run",
             "on the debug kernel (KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks,",
             "panic_on_warn=1; KFENCE off, so that KASAN sees every access) against the checks for",
-            "its class (a case with flavor=kcsan on the kcsan kernel instead: KCSAN, the race",
-            "detector, excludes KASAN). Each cell gives the first line that shows it: the",
+            "its class (a case with flavor=kcsan or flavor=kmsan on the kcsan or kmsan kernel",
+            "instead: KCSAN, the race detector, and KMSAN, the detector of uninitialised memory,",
+            "each exclude KASAN). Each cell gives the first line that shows it: the",
             "compiler's error, the checker's first message, the kernel's report, or the check that",
             "failed.", ""]
     out += ["**" + line + "**" if i < 2 else line for i, line in enumerate(headline(rows))]
-    out += ["", "| # | bug | | build time | run time |", "| ---: | --- | --- | --- | --- |"]
+    out += ["", "| # | bug | | the mistake | build time | run time |",
+            "| ---: | --- | --- | --- | --- | --- |"]
 
     def clean(text):
         return text.replace("|", "/").replace(chr(13), "")
@@ -281,8 +283,7 @@ def bugs(path, src):
                 run.append(f"**{r[2]}**: {clean(r[4])}")
         if not build and not run:
             return "(not run)", ""
-        first = (clean(how) + "<br>") if how else ""
-        return first + ("<br>".join(build) or "nothing"), "<br>".join(run) or "(not run: it does not build)"
+        return "<br>".join(build) or "nothing", "<br>".join(run) or "(not run: it does not build)"
     numbers = []
     for r in rows:
         if not any(same_number(r[0], x) for x in numbers):
@@ -295,7 +296,7 @@ def bugs(path, src):
             if not any(same_number(r[0], n) and r[1] == lang for r in rows):
                 continue
             build, run = cells(n, lang, how, would)
-            out.append(f"| {n} | {title} | {'C' if lang == 'c' else 'Rust'} | {build} | {run} |")
+            out.append(f"| {n} | {clean(title)} | {'C' if lang == 'c' else 'Rust'} | {clean(how)} | {build} | {run} |")
     out.append("")
     return out
 

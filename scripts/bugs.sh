@@ -97,8 +97,10 @@ kmake() {
 }
 
 # build_copy FLAVOR LOG - build both modules of the scratch copy out of
-# tree against the FLAVOR kernel; only what changed is rebuilt.
-build_copy() { kmake "$1" "$2" M=/duet modules; }
+# tree against the FLAVOR kernel; only what changed is rebuilt. The Rust
+# module is built by clippy-driver (CLIPPY=1): rustc with Clippy's lints,
+# so one build gives rustc's errors and warnings and Clippy's.
+build_copy() { kmake "$1" "$2" M=/duet CLIPPY=1 modules; }
 
 # The build-time checkers, run on the copy as it is (one mutation planted,
 # or none) out of tree against the debug kernel, each with its output in
@@ -137,7 +139,8 @@ module_findings() {
 
 # run_tools LANG DIR - run LANG's build-time checkers on the copy (built
 # already, with its build log in DIR/build.log), each tool's findings in
-# DIR/TOOL.found.
+# DIR/TOOL.found. (What W=1 and C=2 leave built is rebuilt by the next
+# build_copy: Kbuild compares each object's command line.)
 run_tools() {
 	_dir=$2
 	if [ "$1" = c ]; then
@@ -153,13 +156,12 @@ run_tools() {
 		in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
 			--no-tree -f /duet/c_module/*.c /duet/c_module/*.h' >"$_dir/checkpatch.log" 2>&1
 		TOP=$_top
-		# the module's object files again, without W=1's flags
-		build_copy debug "$_dir/rebuild.log"
 		_tools=$C_TOOLS
 	else
+		# (the build's log: rustc's warnings and Clippy's, told apart
+		# by the lint's name)
 		cp "$_dir/build.log" "$_dir/rustc.log"
-		kmake debug "$_dir/Clippy.log" M=/duet CLIPPY=1 modules
-		build_copy debug "$_dir/rebuild.log"
+		cp "$_dir/build.log" "$_dir/Clippy.log"
 		_tools=$RUST_TOOLS
 	fi
 	for _t in $_tools; do
@@ -285,7 +287,14 @@ run_case() {
 	if ! build_copy "$_fl" "$_run/build.log"; then
 		_e=$(first_error "$_run/build.log")
 		_code=$(printf '%s\n' "$_e" | sed -n 's/^error\[\(E[0-9]*\)\].*/\1/p')
-		if [ "$2" = rust ]; then _by="rustc${_code:+ $_code}"; else _by=clang; fi
+		if [ "$2" = c ]; then
+			_by=clang
+		elif [ -z "$_code" ] && grep -q '^ *= help: .*rust-clippy' "$_run/build.log"; then
+			# (a Clippy lint that denies by default)
+			_by=Clippy
+		else
+			_by="rustc${_code:+ $_code}"
+		fi
 		record "$_n" "$2" rejected "$_by" "${_e:-the build failed without an error line}" "$_fl"
 	else
 		# (the modules to boot are taken before the tools rebuild them)

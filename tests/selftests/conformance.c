@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/duet.h>
@@ -1161,6 +1162,60 @@ TEST_F(duet, resize_below_used_is_busy)
 	EXPECT_EQ(CAPACITY, info_of(self->fd).capacity);
 	EXPECT_EQ(0, ioctl(self->fd, DUET_IOC_RESIZE, &exact));
 	EXPECT_EQ(100, info_of(self->fd).used);
+}
+
+/*
+ * RESIZE reads its argument once. Another thread flips the value between
+ * a valid capacity and one below DUET_CAPACITY_MIN while RESIZE is called
+ * on it: each call sets the valid one or fails with EINVAL, and the
+ * capacity is never the invalid one, as it would be if the device read
+ * the value again after checking it (a double fetch).
+ */
+static volatile __u32 flip_value;
+static volatile int flip_stop;
+
+static void *flipper(void *arg)
+{
+	while (!flip_stop) {
+		flip_value = DUET_CAPACITY_MIN / 4;
+		flip_value = 2 * CAPACITY;
+	}
+	return arg;
+}
+
+TEST_F(duet, resize_reads_its_argument_once)
+{
+	unsigned int set = 0, refused = 0, i;
+	struct timespec start, now;
+	__u32 bad = 0;
+	pthread_t t;
+
+	flip_stop = 0;
+	ASSERT_EQ(0, pthread_create(&t, NULL, flipper, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* 2000 calls, or 2 s (the sanitizers' and arm64's guests are slow) */
+	for (i = 0; i < 2000 && !bad; i++) {
+		if (!ioctl(self->fd, DUET_IOC_RESIZE, (__u32 *)&flip_value)) {
+			__u32 cap = info_of(self->fd).capacity;
+
+			set++;
+			if (cap < DUET_CAPACITY_MIN)
+				bad = cap;
+		} else if (errno == EINVAL) {
+			refused++;
+		} else {
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= 2)
+			break;
+	}
+	flip_stop = 1;
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, bad) TH_LOG("capacity %u set, below the minimum %u (after %u calls)",
+				 bad, DUET_CAPACITY_MIN, i);
+	EXPECT_LT(0, set + refused) TH_LOG("no call succeeded or failed with EINVAL: %s",
+					   strerror(errno));
 }
 
 /* --- bad input --- */
