@@ -102,25 +102,19 @@ exit-race)
 	echo "# 30 load/unload cycles raced the device's users"
 	;;
 esac
+# none_of NAME PATTERN WHAT - the kernel log has no report that matches
+# PATTERN; else its first, with 20 lines after it.
+none_of() {
+	if dmesg | grep -qE "$2"; then
+		ktap_result 1 "$1 reports no $3"
+		dmesg | grep -E -A 20 -m 1 "$2" | sed 's/^/#   /'
+	else
+		ktap_result 0 "$1 reports no $3"
+	fi
+}
 case $kernel in
-kcsan)
-	if dmesg | grep -qE 'BUG: KCSAN: .*duet_'; then
-		ktap_result 1 "KCSAN reports no data race in duet code"
-		dmesg | grep -A 20 -m 1 'BUG: KCSAN: .*duet_' | sed 's/^/#   /'
-	else
-		ktap_result 0 "KCSAN reports no data race in duet code"
-	fi
-	;;
-kmsan)
-	if dmesg | grep -q 'BUG: KMSAN: '; then
-		ktap_result 1 "KMSAN reports no use of uninitialised memory"
-		dmesg | grep -A 20 -m 1 'BUG: KMSAN: ' | sed 's/^/#   /'
-	else
-		ktap_result 0 "KMSAN reports no use of uninitialised memory"
-	fi
-	;;
-*)
-	duet-sanitizers gate || fails=$((fails + 1))
-	;;
+kcsan) none_of KCSAN 'BUG: KCSAN: .*duet_' "data race in duet code" ;;
+kmsan) none_of KMSAN 'BUG: KMSAN: ' "use of uninitialised memory" ;;
+*) duet-sanitizers gate || fails=$((fails + 1)) ;;
 esac
 [ "$fails" = 0 ] && [ "$KTAP_CNT_FAIL" = 0 ]
