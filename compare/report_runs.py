@@ -189,6 +189,8 @@ def verdicts(rows):
         when, tools, main = out.get(key, ("not run", [], None))
         if r[2] == "flagged":
             tools = tools + [r[3]]
+        elif r[2] == "noted":
+            pass
         else:
             main = r
             if r[2] == "rejected":
@@ -269,6 +271,8 @@ def bugs(path, src):
             where = f" ({r[5]} kernel)" if r[5] not in ("", "debug") else ""
             if r[2] == "flagged":
                 build.append(f"**flagged by {r[3]}**: {clean(r[4])}")
+            elif r[2] == "noted":
+                build.append(f"noted by {r[3]}, away from the change (not counted): {clean(r[4])}")
             elif r[2] == "rejected":
                 build.insert(0, f"**rejected by {r[3]}**{where}: {clean(r[4])}")
             elif r[2] == "caught":

@@ -63,11 +63,11 @@ done
 # The checkout's own kernels and images (the planted modules replace its
 # modules in the guest only).
 for f in $flavors; do sh "$TOP/scripts/prepare.sh" "$f"; done
-DUET_ROOT=$(toolchain_dir)
+DUET_ROOT=${DUET_ROOT:-$(toolchain_dir)}
 export DUET_ROOT
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${DUET_BUGS_DEBUG:-}" ] || rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 # tree: the checkout as it is now, which the guest boots from (its image is
 # the one just prepared, whatever is edited in the work tree meanwhile);
@@ -130,6 +130,9 @@ module_findings() {
 		w && /rust-clippy.*#[a-z_]+/ { l = $0; sub(/^.*#/, "", l); lint = "clippy::" l; next }
 		w && /^$/ { if (where && w !~ /warnings? emitted/) out(where, w (lint ? " [" lint "]" : ""))
 			w = ""; where = ""; next }
+		# (the C checkers run in c_module/, M=/duet/c_module: their
+		# paths are relative to it)
+		/^(\.\/)?[A-Za-z0-9_-]+\.[ch]:[0-9]+(:[0-9]+(-[0-9]+)?)?: / { sub(/^\.\//, ""); $0 = "c_module/" $0 }
 		/^(\.\/)?(c_module|rust_module)\/[^:]+:[0-9]+(:[0-9]+(-[0-9]+)?)?: / {
 			sub(/^\.\//, ""); match($0, /^[^:]+:[0-9]+/); f = substr($0, 1, RLENGTH)
 			m = $0; sub(/^[^:]+:[0-9]+(:[0-9]+(-[0-9]+)?)?: /, "", m)
@@ -137,52 +140,89 @@ module_findings() {
 			out(f, m) }'
 }
 
+# tool NAME MAKE-ARGUMENTS... - run one build-time checker of run_tools
+# (its output in $_rdir/NAME.log). A checker that fails to run has not
+# checked anything: that stops the catalogue, with its log.
+tool() {
+	_t=$1
+	shift
+	kmake debug "$_rdir/$_t.log" "$@" && return
+	tail -n 15 "$_rdir/$_t.log" >&2
+	die "$_t failed to run (make $*; its log is above)"
+}
+
 # run_tools LANG DIR - run LANG's build-time checkers on the copy (built
 # already, with its build log in DIR/build.log), each tool's findings in
 # DIR/TOOL.found. (What W=1 and C=2 leave built is rebuilt by the next
 # build_copy: Kbuild compares each object's command line.)
 run_tools() {
-	_dir=$2
+	_rdir=$2
 	if [ "$1" = c ]; then
-		grep -v 'warning: [0-9]* warnings\? generated' "$_dir/build.log" >"$_dir/clang.log"
-		kmake debug "$_dir/W=1.log" M=/duet/c_module W=1 modules
-		kmake debug "$_dir/sparse.log" M=/duet/c_module C=2 modules
-		kmake debug "$_dir/Coccinelle.log" M=/duet/c_module coccicheck MODE=report
-		kmake debug "$_dir/clang-analyzer.log" M=/duet/c_module clang-analyzer
-		kmake debug "$_dir/clang-tidy.log" M=/duet/c_module clang-tidy
+		grep -v 'warning: [0-9]* warnings\? generated' "$_rdir/build.log" >"$_rdir/clang.log"
+		# (scripts/sparse.sh and spatch.sh: what Debian's sparse and
+		# spatch need to read 7.3's headers and semantic patches; J=2:
+		# coccicheck asks lscpu otherwise, which needs /sys)
+		tool W=1 M=/duet/c_module W=1 modules
+		tool sparse M=/duet/c_module C=2 "CHECK=sh /duet/scripts/sparse.sh" modules
+		tool Coccinelle M=/duet/c_module coccicheck MODE=report J=2 SPATCH=/duet/scripts/spatch.sh
+		tool clang-analyzer M=/duet/c_module clang-analyzer
+		tool clang-tidy M=/duet/c_module clang-tidy
 		kdir=$(kernel_dir debug)
 		_top=$TOP
 		TOP=$copy
 		in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
-			--no-tree -f /duet/c_module/*.c /duet/c_module/*.h' >"$_dir/checkpatch.log" 2>&1
+			--no-tree -f $(ls /duet/c_module/*.[ch] | grep -v "\.mod\.c$")' >"$_rdir/checkpatch.log" 2>&1 || true
 		TOP=$_top
 		_tools=$C_TOOLS
 	else
 		# (the build's log: rustc's warnings and Clippy's, told apart
 		# by the lint's name)
-		cp "$_dir/build.log" "$_dir/rustc.log"
-		cp "$_dir/build.log" "$_dir/Clippy.log"
+		cp "$_rdir/build.log" "$_rdir/rustc.log"
+		cp "$_rdir/build.log" "$_rdir/Clippy.log"
 		_tools=$RUST_TOOLS
 	fi
 	for _t in $_tools; do
-		module_findings <"$_dir/$_t.log" >"$_dir/$_t.all"
+		module_findings <"$_rdir/$_t.log" >"$_rdir/$_t.all"
+		# (make W=1 and C=2 compile too: the compiler's own warnings
+		# are clang's, not theirs)
 		case $_t in
-		rustc) grep -v '\[clippy::' "$_dir/$_t.all" ;;
-		Clippy) grep '\[clippy::' "$_dir/$_t.all" ;;
-		*) cat "$_dir/$_t.all" ;;
-		esac >"$_dir/$_t.found"
+		rustc) grep -v '\[clippy::' "$_rdir/$_t.all" || true ;;
+		Clippy) grep '\[clippy::' "$_rdir/$_t.all" || true ;;
+		W=1 | sparse) grep -vxF -f "$_rdir/clang.all" "$_rdir/$_t.all" || true ;;
+		*) cat "$_rdir/$_t.all" ;;
+		esac >"$_rdir/$_t.found"
 	done
 }
 
-# flag_new CASE LANG DIR - record, for each tool, the first finding of
-# DIR/TOOL.found that the unchanged modules' run (base/) did not have
-# (compared without line numbers: the mutation moves them).
+# changed_lines PATCH - "file line" for each line a patch adds, and each
+# place where it deletes lines, numbered as in the patched file.
+changed_lines() {
+	awk '/^\+\+\+ / { f = $2; sub(/^b\//, "", f); next }
+		/^--- / { next }
+		/^@@ / { split($3, a, ","); n = a[1] + 0; sub(/^\+/, "", n); next }
+		/^\+/ { print f, n; n++; next }
+		/^-/ { print f, n; next }
+		/^ / { n++ }' "$1"
+}
+
+# flag_new CASE LANG DIR PATCH - record, for each tool, the first finding
+# of DIR/TOOL.found that the unchanged modules' run (base/) did not have
+# (compared without line numbers: the mutation moves them): "flagged"
+# when it points within 30 lines of a line PATCH changed, in the same
+# file; "noted" when it points elsewhere (a side effect of the change,
+# such as a field left unused in another file, is not a catch of the bug).
 flag_new() {
+	changed_lines "$4" >"$3/changed"
 	for _t in $(if [ "$2" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
 		_f=$(awk 'function key(l) { sub(/:[0-9]+: /, ": ", l); return l }
-			NR == FNR { base[key($0)] = 1; next }
-			!(key($0) in base) { print; exit }' "$tmp/base-$2/$_t.found" "$3/$_t.found")
-		[ -z "$_f" ] || record "$1" "$2" flagged "$_t" "$_f" debug
+			FILENAME == ARGV[1] { near[$1] = near[$1] " " $2; next }
+			FILENAME == ARGV[2] { base[key($0)] = 1; next }
+			key($0) in base { next }
+			{ split($0, p, ":"); at = "noted"; m = split(near[p[1]], l, " ")
+			  for (i = 1; i <= m; i++) if (p[2] - l[i] <= 30 && l[i] - p[2] <= 30) at = "flagged"
+			  if (at == "flagged") { print at "\t" $0; exit } if (!other) other = at "\t" $0 }
+			END { if (other) print other }' "$3/changed" "$tmp/base-$2/$_t.found" "$3/$_t.found" | head -n 1)
+		[ -z "$_f" ] || record "$1" "$2" "${_f%%	*}" "$_t" "${_f#*	}" debug
 	done
 }
 
@@ -300,7 +340,7 @@ run_case() {
 		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
 		run_tools "$2" "$_run"
-		flag_new "$_n" "$2" "$_run"
+		flag_new "$_n" "$2" "$_run" "$_d/$2.patch"
 		if [ "$compile_only" = 1 ]; then
 			record "$_n" "$2" built - "it compiles" "$_fl"
 		else
@@ -379,6 +419,7 @@ cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
 			lang = ($2 == "c" ? "C" : "Rust")
 			if ($6 != "debug") lang = lang " [" $6 "]"
 			if ($3 == "flagged") { flagged[$2] = 1; printf "    %-13s %-28s %s\n", lang, "build: flagged by " $4, $5; next }
+			if ($3 == "noted") { printf "    %-13s %-28s %s\n", lang, "build: noted by " $4, $5 " (away from the change: not counted)"; next }
 			what = ($3 == "caught" ? "run: caught by " $4 : $3 == "rejected" ? "build: rejected by " $4 : $3 != "silent" ? $3 : n == 0 ? "run: quiet" : "run: NOT CAUGHT")
 			printf "    %-13s %-28s %s\n", lang, what, $5
 			would = ($2 == "c" ? cw : rw)

@@ -55,6 +55,7 @@ for lang in c rust; do
 			echo "(not run yet: 'make bugs ONLY=$bug' plants it and shows what catches it)"
 		else
 			printf '%s\n' "$rows" | awk -F '\t' '$3 == "flagged" { print "Flagged at build time by " $4 ":"; print $5; print ""; next }
+				$3 == "noted" { next }
 				{ print ($3 == "caught" ? "It compiles. Caught at run time by " $4 ":" : $3 == "rejected" ? "It does not compile: rejected by " $4 ":" : $3 == "silent" ? "It compiles, and nothing catches it at run time." : $3); print $5 }'
 		fi
 	} | fold -w "$half" >"$tmp/$n.$lang"

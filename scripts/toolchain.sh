@@ -10,13 +10,14 @@
 # The packages of the root: the kernel toolchain, what the kernel build and
 # the guest need (strace: lab chapter 2 traces insmod and rmmod in it), the
 # report's plotting, the scripts' linting, C's build-time checkers for the
-# break-it catalogue (sparse for make C=1, Coccinelle for make coccicheck,
-# clang-tidy for make clang-tidy and make clang-analyzer), and the kernel
-# source itself (from trixie-backports).
+# break-it catalogue (sparse for make C=2, Coccinelle for make coccicheck,
+# with libpython3-dev: spatch loads libpython3.13.so, by that name, for the
+# semantic patches' Python rules; clang-tidy for make clang-tidy and make
+# clang-analyzer), and the kernel source itself (from trixie-backports).
 PACKAGES="rustc rust-src rustfmt rust-clippy bindgen clang lld llvm \
 build-essential bc bison flex libelf-dev libssl-dev cpio kmod python3 \
 perl xz-utils busybox-static ca-certificates gnuplot-nox shellcheck strace \
-sparse coccinelle clang-tidy"
+sparse coccinelle libpython3-dev clang-tidy"
 KERNEL_PACKAGE=linux-source-7.3
 
 root=$(toolchain_dir)
