@@ -14,6 +14,7 @@
 #
 #   -c          compile only, against the debug kernel: no boot (a mutation
 #               that builds is "built")
+#   -n          no build-time checkers (but the compiler's rejection)
 #   -l LANG     only the C or only the Rust mutations
 #   N...        only these cases (default: all, and a run of the unchanged
 #               modules first, to show the checks are quiet without a bug)
@@ -25,12 +26,13 @@
 # "not caught".
 . "$(dirname "$0")/lib.sh"
 x86_only "make bugs"
-compile_only=0 langs="c rust"
+compile_only=0 langs="c rust" tools=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	-c) compile_only=1 ;;
+	-n) tools=0 ;;
 	-l) langs=$2; shift ;;
-	-*) die "usage: bugs.sh [-c] [-l c|rust] [N...] (make bugs [ONLY=N])" ;;
+	-*) die "usage: bugs.sh [-c] [-n] [-l c|rust] [N...] (make bugs [ONLY=N])" ;;
 	*) break ;;
 	esac
 	shift
@@ -146,7 +148,8 @@ module_findings() {
 tool() {
 	_t=$1
 	shift
-	kmake debug "$_rdir/$_t.log" "$@" && return
+	_s=$(date +%s)
+	kmake debug "$_rdir/$_t.log" "$@" && { echo $(($(date +%s) - _s)) >"$_rdir/$_t.secs"; return; }
 	tail -n 15 "$_rdir/$_t.log" >&2
 	die "$_t failed to run (make $*; its log is above)"
 }
@@ -339,8 +342,10 @@ run_case() {
 	else
 		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
-		run_tools "$2" "$_run"
-		flag_new "$_n" "$2" "$_run" "$_d/$2.patch"
+		if [ "$tools" = 1 ]; then
+			run_tools "$2" "$_run"
+			flag_new "$_n" "$2" "$_run" "$_d/$2.patch"
+		fi
 		if [ "$compile_only" = 1 ]; then
 			record "$_n" "$2" built - "it compiles" "$_fl"
 		else
@@ -360,7 +365,8 @@ fi
 # The build-time checkers on the unchanged modules: what they find there is
 # taken off what they find with a mutation planted, and shown as case 0.
 cp "$tmp/base-c/build.log" "$tmp/base-rust/build.log"
-for lang in $langs; do
+[ "$tools" = 1 ] || langs_checked=''
+for lang in ${langs_checked-$langs}; do
 	msg "the build-time checkers on the unchanged $lang module: $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi)"
 	run_tools "$lang" "$tmp/base-$lang"
 	for t in $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do

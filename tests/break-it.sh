@@ -69,12 +69,14 @@ DUET_BUGS_OUT=$tmp/rust sh "$top/scripts/bugs.sh" -c -l rust $rust >"$tmp/rust.l
 ktap_result $? "bugs: the Rust mutations that must not compile were built (cases$rust)" "$tmp/rust.log"
 expect rust "$rust"
 # shellcheck disable=SC2086
-DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -l c $c >"$tmp/c.log" 2>&1
+DUET_BUGS_OUT=$tmp/c sh "$top/scripts/bugs.sh" -n -l c $c >"$tmp/c.log" 2>&1
 ktap_result $? "bugs: the C mutations were planted, built and run on the debug kernel (cases$c)" "$tmp/c.log"
 expect c "$c"
 
 # The C mutations that a build-time checker must flag (c_build in their
 # case file), compiled and checked only: one verdict per checker named.
+# (The run above boots its cases without the checkers, -n: they take about
+# a minute a mutation.)
 # shellcheck disable=SC2086
 DUET_BUGS_OUT=$tmp/cbuild sh "$top/scripts/bugs.sh" -c -l c $cbuild >"$tmp/cbuild.log" 2>&1
 ktap_result $? "bugs: the C mutations for the build-time checkers were built and checked (cases$cbuild)" "$tmp/cbuild.log"
