@@ -173,6 +173,7 @@ run_tools() {
 		kdir=$(kernel_dir debug)
 		_top=$TOP
 		TOP=$copy
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
 			--no-tree -f $(ls /duet/c_module/*.[ch] | grep -v "\.mod\.c$")' >"$_rdir/checkpatch.log" 2>&1 || true
 		TOP=$_top
