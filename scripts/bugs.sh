@@ -107,9 +107,9 @@ build_copy() { kmake "$1" "$2" M=/duet CLIPPY=1 modules; }
 # The build-time checkers, run on the copy as it is (one mutation planted,
 # or none) out of tree against the debug kernel, each with its output in
 # DIR/TOOL.log. C's: the compiler's own warnings (clang, with the flags
-# Kbuild gives every build), W=1, sparse (C=2: the __user, __iomem and
-# lock-context annotations), Coccinelle (make coccicheck MODE=report: every
-# script of the kernel's scripts/coccinelle), the clang static analyzer
+# Kbuild gives every build), W=1, sparse (C=2: the __user and __iomem
+# address spaces), Coccinelle (make coccicheck MODE=report: the kernel's
+# scripts/coccinelle, but two with OCaml rules), the clang static analyzer
 # (make clang-analyzer) and clang-tidy (make clang-tidy: the kernel's
 # scripts/clang-tools), checkpatch --strict. Rust's: rustc's warnings and
 # Clippy (CLIPPY=1). smatch, which kernel maintainers also run, is not
