@@ -410,7 +410,8 @@ cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
 {
 	echo "duet: break it - classic module bugs planted in C and in Rust ($(date -u +%Y-%m-%d), $secs s, debug kernel: KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks, panic_on_warn, KFENCE off; [kcsan], [kmsan]: the KCSAN and KMSAN kernels)"
 	echo "build-time checkers: C: $C_TOOLS; Rust: $RUST_TOOLS"
-	python3 "$TOP/compare/report_runs.py" headline "$tmp/bugs.tsv"
+	# (the headline is compare/report_runs.py's, run in the toolchain root)
+	in_root "$(kernel_dir debug)" python3 /duet/compare/report_runs.py headline - <"$tmp/bugs.tsv"
 	echo
 	for name in none $cases; do
 		n=0
