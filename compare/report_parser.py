@@ -138,9 +138,14 @@ def summarise(bench):
         c, r = values.get(g + ("c",)), values.get(g + ("rust",))
         if not c or not r:
             continue
+        if not quantile(sorted(c), 0.5):
+            continue
         ratio = quantile(sorted(r), 0.5) / quantile(sorted(c), 0.5)
-        boot = sorted(quantile(sorted(rng.choices(r, k=len(r))), 0.5) /
-                      quantile(sorted(rng.choices(c, k=len(c))), 0.5) for _ in range(2000))
+        # (a resample whose C median is 0, which a wall-clock figure such
+        # as xfer2cpu's can be at its resolution, has no ratio: left out)
+        pairs = ((quantile(sorted(rng.choices(r, k=len(r))), 0.5),
+                  quantile(sorted(rng.choices(c, k=len(c))), 0.5)) for _ in range(2000))
+        boot = sorted(a / b for a, b in pairs if b)
         bench.ratios.append(Ratio(*g, rounded(ratio, 3), rounded(quantile(boot, 0.025), 3),
                                   rounded(quantile(boot, 0.975), 3)))
     # The order of the lines of stats.tsv, sorted by sort(1) in the C
