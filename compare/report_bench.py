@@ -298,8 +298,11 @@ def plots(b, plot_dir):
     """The three SVG plots of throughput against message size, with
     gnuplot (median, and the interquartile range as error bars)."""
     def series(tag, metric, variant, size_over):
+        # (a figure of 0, which a wall-clock one can be at the guest
+        # clock's resolution, has no throughput: left out of the plot)
         rows = sorted((float(s.size), s) for s in b.stats
-                      if s.tag == tag and s.metric == metric and s.variant == variant)
+                      if s.tag == tag and s.metric == metric and s.variant == variant
+                      and s.median and s.q1 and s.q3)
         lines = [f"{s.size} {awk_number(size_over(s, s.median))} {awk_number(size_over(s, s.q3))} "
                  f"{awk_number(size_over(s, s.q1))}" for _, s in rows]
         return "\n".join(lines + ["EOD"])
