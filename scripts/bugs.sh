@@ -21,6 +21,8 @@
 #
 # Prints a table and writes it to $DUET_BUGS_OUT/bugs.txt, one line per
 # result to bugs.tsv (default report/; make report and make talk read it).
+# DUET_BUGS_DEBUG=1 keeps the run's scratch directory (each mutation's
+# build and checker logs) instead of deleting it.
 # Every line comes from this run: a compiler's first error, the first
 # sanitizer report or oops of the kernel log, the first failed check, or
 # "not caught".
@@ -366,8 +368,8 @@ fi
 # The build-time checkers on the unchanged modules: what they find there is
 # taken off what they find with a mutation planted, and shown as case 0.
 cp "$tmp/base-c/build.log" "$tmp/base-rust/build.log"
-[ "$tools" = 1 ] || langs_checked=''
-for lang in ${langs_checked-$langs}; do
+# (none with -n)
+for lang in $(if [ "$tools" = 1 ]; then echo "$langs"; fi); do
 	msg "the build-time checkers on the unchanged $lang module: $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi)"
 	run_tools "$lang" "$tmp/base-$lang"
 	for t in $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
