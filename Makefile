@@ -35,7 +35,8 @@ help:
 	@echo '  make stress    the long sanitizer run on the debug kernel, with a table,'
 	@echo '                 and 10^7 operations of the differential tester (hours)'
 	@echo '  make bugs [ONLY=n]  plant the classic module bugs (bugs/) in C and in'
-	@echo '                 Rust, and show what catches each (report/bugs.txt)'
+	@echo '                 Rust, and show what catches each (report/bugs.txt), and'
+	@echo '                 probe each build-time checker (report/probes.txt)'
 	@echo '  make lab CHAPTER=n  run chapter n of the lab guide (docs/lab) in the guest'
 	@echo '  make lab-build [STEP=n]  build your modules of the hands-on lab (learn/)'
 	@echo '  make lab-check STEP=n  build them, boot, grade them: what to fix, line by line'
@@ -96,8 +97,10 @@ report: x86-only kernel
 stress:
 	@sh scripts/stress.sh
 
+# (then, for the whole catalogue, each build-time checker's probe)
 bugs:
 	@sh scripts/bugs.sh $(ONLY)
+	@[ -n "$(ONLY)" ] || sh scripts/bugs.sh -p
 
 # (lab-args first: a wrong command fails before the set-up.)
 lab: lab-args x86-only kernel

@@ -1,5 +1,6 @@
 #!/bin/sh
-# bugs.sh [-c] [-l c|rust] [N...] - the break-it catalogue (bugs/NN-*/):
+# bugs.sh [-c] [-n] [-t TOOLS] [-l c|rust] [N...] - the break-it catalogue
+# (bugs/NN-*/):
 # each classic module bug, planted in the C and in the Rust module of a
 # scratch copy of the tree (never the work tree), built out of tree
 # against the debug kernel (make M=: only the patched module is rebuilt,
@@ -15,6 +16,14 @@
 #   -c          compile only, against the debug kernel: no boot (a mutation
 #               that builds is "built")
 #   -n          no build-time checkers (but the compiler's rejection)
+#   -t TOOLS    only these build-time checkers (of C_TOOLS, RUST_TOOLS)
+#   -T          on each C mutation, only the checkers its case file names
+#               (c_build), and their union on the unchanged module
+#               (rustc's and Clippy's findings come with every build)
+#   -p          the checkers' probes instead of the cases (bugs/probes/):
+#               each TOOL.patch is planted alone, compiled, and must be
+#               flagged by TOOL, which alone runs on it; the results go to
+#               probes.txt and probes.tsv
 #   -l LANG     only the C or only the Rust mutations
 #   N...        only these cases (default: all, and a run of the unchanged
 #               modules first, to show the checks are quiet without a bug)
@@ -28,24 +37,39 @@
 # "not caught".
 . "$(dirname "$0")/lib.sh"
 x86_only "make bugs"
-compile_only=0 langs="c rust" tools=1
+compile_only=0 langs="c rust" tools=1 only_tools='' probes=0 per_case=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-c) compile_only=1 ;;
 	-n) tools=0 ;;
+	-t) only_tools=$2; shift ;;
+	-T) per_case=1 ;;
+	-p) probes=1 compile_only=1 ;;
 	-l) langs=$2; shift ;;
-	-*) die "usage: bugs.sh [-c] [-n] [-l c|rust] [N...] (make bugs [ONLY=N])" ;;
+	-*) die "usage: bugs.sh [-c] [-n] [-t TOOLS | -T | -p] [-l c|rust] [N...] (make bugs [ONLY=N])" ;;
 	*) break ;;
 	esac
 	shift
 done
 case $langs in c | rust | "c rust") ;; *) die "-l takes c or rust, not '$langs'" ;; esac
+# probe_lang PATCH - the language of a probe: the module it patches.
+probe_lang() { if grep -q '^+++ b/rust_module/' "$1"; then echo rust; else echo c; fi; }
+if [ "$probes" = 1 ]; then
+	[ -z "$only_tools" ] || die "-p runs each probe's own checker: no -t with it"
+	# (the unchanged modules' run: the probes' checkers)
+	for p in "$TOP"/bugs/probes/*.patch; do
+		case " $langs " in *" $(probe_lang "$p") "*) only_tools="$only_tools $(basename "$p" .patch)" ;; esac
+	done
+	[ -n "$only_tools" ] || die "no probe in bugs/probes/ for $langs"
+fi
 out=${DUET_BUGS_OUT:-$TOP/report}
 start=$(date +%s)
 
-# The cases, by number.
+# The cases, by number (none for the probes).
 cases=
-if [ $# -eq 0 ]; then
+if [ "$probes" = 1 ]; then
+	[ $# -eq 0 ] || die "-p takes no case numbers"
+elif [ $# -eq 0 ]; then
 	for d in "$TOP"/bugs/[0-9][0-9]-*/; do cases="$cases $(basename "$d")"; done
 else
 	for n in "$@"; do
@@ -59,11 +83,19 @@ fi
 # case_flavor - the kernel of the case just read (read_case).
 case_flavor() { if [ "$compile_only" = 1 ] || [ -z "$flavor" ]; then echo debug; else echo "$flavor"; fi; }
 flavors=debug
+[ "$per_case" = 0 ] || [ -z "$only_tools" ] || die "-T takes each case's checkers: no -t with it"
+[ "$per_case" = 0 ] || [ "$probes" = 0 ] || die "-T is for the cases, -p for the probes: one of them"
+per_case_tools=''
 for name in $cases; do
 	read_case "$TOP/bugs/$name"
 	f=$(case_flavor)
 	case " $flavors " in *" $f "*) ;; *) flavors="$flavors $f" ;; esac
+	for t in $c_build; do
+		case " $per_case_tools " in *" $t "*) ;; *) per_case_tools="$per_case_tools $t" ;; esac
+	done
 done
+# (-T: the unchanged modules get the union of the cases' checkers)
+[ "$per_case" = 0 ] || only_tools=${per_case_tools:-none}
 # The checkout's own kernels and images (the planted modules replace its
 # modules in the guest only).
 for f in $flavors; do sh "$TOP/scripts/prepare.sh" "$f"; done
@@ -118,6 +150,21 @@ build_copy() { kmake "$1" "$2" M=/duet CLIPPY=1 modules; }
 # packaged by Debian, so it is not here.
 C_TOOLS="clang W=1 sparse Coccinelle clang-analyzer clang-tidy checkpatch"
 RUST_TOOLS="rustc Clippy"
+for t in $only_tools; do
+	case " $C_TOOLS $RUST_TOOLS " in *" $t "*) ;; *) die "-t: no checker '$t' (C: $C_TOOLS; Rust: $RUST_TOOLS)" ;; esac
+done
+
+# tools_of LANG - LANG's checkers that this run uses now: all, or
+# only_tools' (-t, -p; with -T, the case's C checkers, "none" for none,
+# and Rust's two, whose findings come with every build).
+tools_of() {
+	for _w in $(if [ "$1" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
+		if [ "$1" = rust ] && [ "$per_case" = 1 ]; then echo "$_w"; continue; fi
+		case " ${only_tools:-$_w} " in *" $_w "*) echo "$_w" ;; esac
+	done | paste -sd ' '
+}
+# wanted TOOL - whether TOOL runs.
+wanted() { case " $(tools_of c) $(tools_of rust) " in *" $1 "*) ;; *) return 1 ;; esac; }
 
 # module_findings - the lines of a tool's output (standard input) that
 # point into the modules' sources, as "file:line: message" (the first
@@ -167,34 +214,39 @@ run_tools() {
 		# (scripts/sparse.sh and spatch.sh: what Debian's sparse and
 		# spatch need to read 7.3's headers and semantic patches; J=2:
 		# coccicheck asks lscpu otherwise, which needs /sys)
-		tool W=1 M=/duet/c_module W=1 modules
-		tool sparse M=/duet/c_module C=2 "CHECK=sh /duet/scripts/sparse.sh" modules
-		tool Coccinelle M=/duet/c_module coccicheck MODE=report J=2 SPATCH=/duet/scripts/spatch.sh
-		tool clang-analyzer M=/duet/c_module clang-analyzer
-		tool clang-tidy M=/duet/c_module clang-tidy
-		kdir=$(kernel_dir debug)
-		_top=$TOP
-		TOP=$copy
-		# shellcheck disable=SC2016 # expanded by the inner shell
-		in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
-			--no-tree -f $(ls /duet/c_module/*.[ch] | grep -v "\.mod\.c$")' >"$_rdir/checkpatch.log" 2>&1 || true
-		TOP=$_top
-		_tools=$C_TOOLS
+		module_findings <"$_rdir/clang.log" >"$_rdir/clang.all"
+		! wanted W=1 || tool W=1 M=/duet/c_module W=1 modules
+		! wanted sparse || tool sparse M=/duet/c_module C=2 "CHECK=sh /duet/scripts/sparse.sh" modules
+		! wanted Coccinelle || tool Coccinelle M=/duet/c_module coccicheck MODE=report J=2 SPATCH=/duet/scripts/spatch.sh
+		# (python3 -u: scripts/clang-tools/run-clang-tools.py's workers
+		# write each file's findings to stderr's buffer, and the pool
+		# ends them before that is flushed when stderr is not a
+		# terminal: without -u, findings were lost at random)
+		! wanted clang-analyzer || tool clang-analyzer M=/duet/c_module PYTHON3="python3 -u" clang-analyzer
+		! wanted clang-tidy || tool clang-tidy M=/duet/c_module PYTHON3="python3 -u" clang-tidy
+		if wanted checkpatch; then
+			kdir=$(kernel_dir debug)
+			_top=$TOP
+			TOP=$copy
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			in_root "$kdir" sh -c 'cd /work/src && ./scripts/checkpatch.pl --strict --no-summary --terse \
+				--no-tree -f $(ls /duet/c_module/*.[ch] | grep -v "\.mod\.c$")' >"$_rdir/checkpatch.log" 2>&1 || true
+			TOP=$_top
+		fi
 	else
 		# (the build's log: rustc's warnings and Clippy's, told apart
 		# by the lint's name)
 		cp "$_rdir/build.log" "$_rdir/rustc.log"
 		cp "$_rdir/build.log" "$_rdir/Clippy.log"
-		_tools=$RUST_TOOLS
 	fi
-	for _t in $_tools; do
+	for _t in $(tools_of "$1"); do
 		module_findings <"$_rdir/$_t.log" >"$_rdir/$_t.all"
-		# (make W=1 and C=2 compile too: the compiler's own warnings
-		# are clang's, not theirs)
+		# (make W=1, C=2, clang-analyzer and clang-tidy compile too:
+		# the compiler's own warnings are clang's, not theirs)
 		case $_t in
 		rustc) grep -v '\[clippy::' "$_rdir/$_t.all" || true ;;
 		Clippy) grep '\[clippy::' "$_rdir/$_t.all" || true ;;
-		W=1 | sparse) grep -vxF -f "$_rdir/clang.all" "$_rdir/$_t.all" || true ;;
+		W=1 | sparse | clang-analyzer | clang-tidy) grep -vxF -f "$_rdir/clang.all" "$_rdir/$_t.all" || true ;;
 		*) cat "$_rdir/$_t.all" ;;
 		esac >"$_rdir/$_t.found"
 	done
@@ -219,7 +271,7 @@ changed_lines() {
 # such as a field left unused in another file, is not a catch of the bug).
 flag_new() {
 	changed_lines "$4" >"$3/changed"
-	for _t in $(if [ "$2" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
+	for _t in $(tools_of "$2"); do
 		_f=$(awk 'function key(l) { sub(/:[0-9]+: /, ": ", l); return l }
 			FILENAME == ARGV[1] { near[$1] = near[$1] " " $2; next }
 			FILENAME == ARGV[2] { base[key($0)] = 1; next }
@@ -285,6 +337,22 @@ first_report() {
 # record CASE LANG OUTCOME CHECKER EVIDENCE FLAVOR
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/bugs.tsv"; }
 
+# record_rejected CASE LANG LOG FLAVOR - record the build's rejection, and
+# by what: clang, rustc (with its error code), or Clippy (a lint that
+# denies by default).
+record_rejected() {
+	_e=$(first_error "$3")
+	_code=$(printf '%s\n' "$_e" | sed -n 's/^error\[\(E[0-9]*\)\].*/\1/p')
+	if [ "$2" = c ]; then
+		_by=clang
+	elif [ -z "$_code" ] && grep -q '^ *= help: .*rust-clippy' "$3"; then
+		_by=Clippy
+	else
+		_by="rustc${_code:+ $_code}"
+	fi
+	record "$1" "$2" rejected "$_by" "${_e:-the build failed without an error line}" "$4"
+}
+
 # boot_check RUN LANG CHECK CASE FLAVOR - boot the FLAVOR kernel with the
 # modules in RUN/files, run bugs/guest.sh, and record what caught the bug,
 # if anything.
@@ -331,21 +399,13 @@ run_case() {
 		return
 	fi
 	if ! build_copy "$_fl" "$_run/build.log"; then
-		_e=$(first_error "$_run/build.log")
-		_code=$(printf '%s\n' "$_e" | sed -n 's/^error\[\(E[0-9]*\)\].*/\1/p')
-		if [ "$2" = c ]; then
-			_by=clang
-		elif [ -z "$_code" ] && grep -q '^ *= help: .*rust-clippy' "$_run/build.log"; then
-			# (a Clippy lint that denies by default)
-			_by=Clippy
-		else
-			_by="rustc${_code:+ $_code}"
-		fi
-		record "$_n" "$2" rejected "$_by" "${_e:-the build failed without an error line}" "$_fl"
+		record_rejected "$_n" "$2" "$_run/build.log" "$_fl"
 	else
 		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
 		if [ "$tools" = 1 ]; then
+			# (-T: this case's own checkers)
+			[ "$per_case" = 0 ] || only_tools=${c_build:-none}
 			run_tools "$2" "$_run"
 			flag_new "$_n" "$2" "$_run" "$_d/$2.patch"
 		fi
@@ -370,13 +430,56 @@ fi
 cp "$tmp/base-c/build.log" "$tmp/base-rust/build.log"
 # (none with -n)
 for lang in $(if [ "$tools" = 1 ]; then echo "$langs"; fi); do
-	msg "the build-time checkers on the unchanged $lang module: $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi)"
+	[ -n "$(tools_of "$lang")" ] || continue
+	msg "the build-time checkers on the unchanged $lang module: $(tools_of "$lang")"
 	run_tools "$lang" "$tmp/base-$lang"
-	for t in $(if [ "$lang" = c ]; then echo "$C_TOOLS"; else echo "$RUST_TOOLS"; fi); do
+	for t in $(tools_of "$lang"); do
 		[ ! -s "$tmp/base-$lang/$t.found" ] ||
 			record 0 "$lang" flagged "$t" "$(head -n 1 "$tmp/base-$lang/$t.found")" debug
 	done
 done
+if [ "$probes" = 1 ]; then
+	# Each probe alone, checked by its own checker only.
+	all_tools=$only_tools
+	for p in "$TOP"/bugs/probes/*.patch; do
+		t=$(basename "$p" .patch) lang=$(probe_lang "$p")
+		case " $langs " in *" $lang "*) ;; *) continue ;; esac
+		msg "probe: $t on the $lang module (bugs/probes/$t.patch)"
+		_run=$tmp/probe-$t
+		mkdir -p "$_run"
+		if ! patch -s -p1 -d "$copy" <"$p" >"$_run/patch.log" 2>&1; then
+			record "$t" "$lang" broken patch "$t.patch no longer applies to the modules: $(head -n 1 "$_run/patch.log")" debug
+			rm -rf "$copy"
+			cp -R "$tree" "$copy"
+			continue
+		fi
+		if build_copy debug "$_run/build.log"; then
+			only_tools=$t
+			run_tools "$lang" "$_run"
+			flag_new "$t" "$lang" "$_run" "$p"
+			only_tools=$all_tools
+		else
+			record_rejected "$t" "$lang" "$_run/build.log" debug
+		fi
+		patch -s -R -p1 -d "$copy" <"$p"
+	done
+	secs=$(($(date +%s) - start))
+	cp "$tmp/bugs.tsv" "$out/probes.tsv"
+	{
+		echo "duet: the build-time checkers' probes ($(date -u +%Y-%m-%d), $secs s): each bugs/probes/TOOL.patch, planted alone, must be flagged by TOOL"
+		for p in "$TOP"/bugs/probes/*.patch; do
+			t=$(basename "$p" .patch)
+			case " $all_tools " in *" $t "*) ;; *) continue ;; esac
+			awk -F '\t' -v t="$t" -v l="$(probe_lang "$p")" '
+				$1 == t && $4 == t && ($3 == "flagged" || $3 == "rejected") { r = $3 " by " t ": " $5 }
+				$1 == t && $3 == "broken" { r = $5 }
+				END { printf "  %-15s %-5s %s\n", t, (l == "c" ? "C" : "Rust"), (r ? r : "NOT FLAGGED") }' "$tmp/bugs.tsv"
+		done
+	} >"$out/probes.txt"
+	cat "$out/probes.txt"
+	msg "wrote $out/probes.txt and probes.tsv ($secs s)"
+	exit 0
+fi
 if [ $# -eq 0 ] && [ "$compile_only" = 0 ]; then
 	step 0 "$total" "no bug planted: the checks must be quiet"
 	for f in $flavors; do
@@ -411,7 +514,13 @@ secs=$(($(date +%s) - start))
 cp "$tmp/bugs.tsv" "$out/bugs.tsv.new"
 {
 	echo "duet: break it - classic module bugs planted in C and in Rust ($(date -u +%Y-%m-%d), $secs s, debug kernel: KASAN, UBSAN, lockdep, kmemleak, atomic-sleep checks, panic_on_warn, KFENCE off; [kcsan], [kmsan]: the KCSAN and KMSAN kernels)"
-	echo "build-time checkers: C: $C_TOOLS; Rust: $RUST_TOOLS"
+	if [ "$tools" = 0 ]; then
+		echo "build-time checkers: none (-n)"
+	elif [ "$per_case" = 1 ]; then
+		echo "build-time checkers: C: each mutation's own (c_build in its case file); Rust: $(tools_of rust)"
+	else
+		echo "build-time checkers: C: $(tools_of c); Rust: $(tools_of rust)"
+	fi
 	# (the headline is compare/report_runs.py's, run in the toolchain root)
 	in_root "$(kernel_dir debug)" python3 /duet/compare/report_runs.py headline - <"$tmp/bugs.tsv"
 	echo

@@ -5,7 +5,8 @@
 # and must still be rejected with that error code; every C mutation with a
 # c_expect is run on the debug kernel and must still be caught by that
 # check; every C mutation with a c_build is compiled and must be flagged
-# by each build-time checker it names, and the unchanged modules by none.
+# by each build-time checker it names, and the unchanged modules by none;
+# each checker's probe (bugs/probes/TOOL.patch) must be flagged by TOOL.
 # Also: the scratch builds leave the checkout's own modules in the kernel
 # cache alone. Prints TAP verdicts. With OUTDIR, leaves the results
 # there as bugs.tsv (make check gives the talk's test the report directory).
@@ -17,7 +18,7 @@ set +e
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/duet-bugs-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-rust='' c='' cbuild='' nbuild=0
+rust='' c='' cbuild='' nbuild=0 cbuild_tools=''
 for d in "$top"/bugs/[0-9][0-9]-*; do
 	read_case "$d"
 	n=$(basename "$d" | cut -d- -f1)
@@ -25,10 +26,12 @@ for d in "$top"/bugs/[0-9][0-9]-*; do
 	[ -z "$rust_expect" ] || rust="$rust $n"
 	[ -z "$c_expect" ] || c="$c $n"
 	[ -z "$c_build" ] || { cbuild="$cbuild $n"; nbuild=$((nbuild + $(echo "$c_build" | wc -w))); }
+	cbuild_tools="$cbuild_tools $c_build"
 done
-# Six results, one per case run, and one per build-time checker that must
-# flag a C mutation.
-ktap_plan $((6 + $(echo "$rust" "$c" | wc -w) + nbuild))
+probes=$(for p in "$top"/bugs/probes/*.patch; do basename "$p" .patch; done | paste -sd " ")
+# Seven results, one per case run, one per build-time checker that must
+# flag a C mutation, and one per probe.
+ktap_plan $((7 + $(echo "$rust" "$c" | wc -w) + nbuild + $(echo "$probes" | wc -w)))
 
 # Every planted mutation must still apply to the tree as it is now: a
 # patch that no longer applies hides its case from make bugs and the lab.
@@ -74,11 +77,12 @@ ktap_result $? "bugs: the C mutations were planted, built and run on the debug k
 expect c "$c"
 
 # The C mutations that a build-time checker must flag (c_build in their
-# case file), compiled and checked only: one verdict per checker named.
-# (The run above boots its cases without the checkers, -n: they take about
-# a minute a mutation.)
+# case file), compiled and checked only, each by the checkers it names
+# (-T): one verdict per checker named. (The run above boots its cases
+# without the checkers, -n: all of them take about two minutes a mutation,
+# Coccinelle most of it.)
 # shellcheck disable=SC2086
-DUET_BUGS_OUT=$tmp/cbuild sh "$top/scripts/bugs.sh" -c -l c $cbuild >"$tmp/cbuild.log" 2>&1
+DUET_BUGS_OUT=$tmp/cbuild sh "$top/scripts/bugs.sh" -c -T -l c $cbuild >"$tmp/cbuild.log" 2>&1
 ktap_result $? "bugs: the C mutations for the build-time checkers were built and checked (cases$cbuild)" "$tmp/cbuild.log"
 for n in $cbuild; do
 	read_case "$(bug_case "$n")"
@@ -90,9 +94,28 @@ for n in $cbuild; do
 		ktap_result $ok "bugs $n ($title): $t flags the C mutation (${got:-it did not})"
 	done
 done
+# Each checker's column is real: its probe, a small mistake planted alone
+# and checked by that checker only, must be flagged by it.
+DUET_BUGS_OUT=$tmp/probes sh "$top/scripts/bugs.sh" -p >"$tmp/probes.log" 2>&1
+ktap_result $? "bugs: the build-time checkers' probes were built and checked (bugs/probes/)" "$tmp/probes.log"
+for t in $probes; do
+	got=$(awk -F '\t' -v t="$t" '$1 == t && $4 == t && ($3 == "flagged" || $3 == "rejected") { print $5; exit }' \
+		"$tmp/probes/probes.tsv" 2>/dev/null)
+	ok=0
+	[ -n "$got" ] || ok=1
+	ktap_result $ok "bugs: $t flags its probe, bugs/probes/$t.patch (${got:-it did not})"
+done
 # Each run checked the unchanged modules first (case 0): nothing of theirs
-# may be flagged, or every mutation's findings would hide behind it.
-cat "$tmp/rust/bugs.tsv" "$tmp/cbuild/bugs.tsv" 2>/dev/null | awk -F '\t' '$1 == 0 && $3 == "flagged"' >"$tmp/base.flagged"
+# may be flagged, or every mutation's findings would hide behind it. The
+# three runs must cover every checker: the cases' (c_build), the probes',
+# and rustc and Clippy, which come with every Rust build.
+cat "$tmp/rust/bugs.tsv" "$tmp/cbuild/bugs.tsv" "$tmp/probes/probes.tsv" 2>/dev/null | awk -F '\t' '$1 == 0 && $3 == "flagged"' >"$tmp/base.flagged"
+for t in $(sed -n 's/^\(C\|RUST\)_TOOLS="\(.*\)"$/\2/p' "$top/scripts/bugs.sh"); do
+	case " $cbuild_tools $probes rustc Clippy " in
+	*" $t "*) ;;
+	*) echo "$t ran on no unchanged module here: name it in a case's c_build, or give it a probe" >>"$tmp/base.flagged" ;;
+	esac
+done
 ok=0
 [ ! -s "$tmp/base.flagged" ] || ok=1
 ktap_result $ok \
