@@ -334,8 +334,10 @@ first_report() {
 		END { if (!done && nl) { print "kmemleak\t" nl; exit 0 } if (!done && first) { print "check\t" first; exit 0 } exit !done }' "$2"
 }
 
-# record CASE LANG OUTCOME CHECKER EVIDENCE FLAVOR
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/bugs.tsv"; }
+# record CASE LANG OUTCOME CHECKER EVIDENCE FLAVOR - one line of bugs.tsv
+# (or of record_file, when it is set).
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"${record_file:-$tmp/bugs.tsv}"; }
+record_file=''
 
 # record_rejected CASE LANG LOG FLAVOR - record the build's rejection, and
 # by what: clang, rustc (with its error code), or Clippy (a lint that
@@ -403,16 +405,31 @@ run_case() {
 	else
 		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
+		# The checkers run beside the boot (QEMU takes one core of two),
+		# on the copy, which the boot does not read; what they flag is
+		# recorded before what the run caught.
 		if [ "$tools" = 1 ]; then
 			# (-T: this case's own checkers)
 			[ "$per_case" = 0 ] || only_tools=${c_build:-none}
-			run_tools "$2" "$_run"
+			run_tools "$2" "$_run" >"$_run/tools.log" 2>&1 &
+			_tools_pid=$!
+		fi
+		if [ "$compile_only" = 0 ]; then
+			record_file=$_run/result
+			boot_check "$_run" "$2" "$check" "$_n" "$_fl"
+			record_file=''
+		fi
+		if [ "$tools" = 1 ]; then
+			wait "$_tools_pid" || {
+				cat "$_run/tools.log" >&2
+				die "the build-time checkers did not run on case $_n ($2): see above"
+			}
 			flag_new "$_n" "$2" "$_run" "$_d/$2.patch"
 		fi
 		if [ "$compile_only" = 1 ]; then
 			record "$_n" "$2" built - "it compiles" "$_fl"
 		else
-			boot_check "$_run" "$2" "$check" "$_n" "$_fl"
+			cat "$_run/result" >>"$tmp/bugs.tsv"
 		fi
 	fi
 	patch -s -R -p1 -d "$copy" <"$_d/$2.patch"

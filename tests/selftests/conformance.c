@@ -271,6 +271,24 @@ TEST_F(duet, partial_write_at_capacity)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
+/*
+ * A write that fits is taken whole, however long: nothing on its way keeps
+ * the length in a narrower type (one of 16 bits would take 64 KiB + 100
+ * bytes as 100; break-it case 23).
+ */
+TEST_F(duet, a_write_that_fits_is_taken_whole)
+{
+	static uint8_t buf[65536 + 100], out[65536 + 100];
+	__u32 capacity = 2 * sizeof(buf);
+
+	ASSERT_EQ(0, ioctl(self->fd, DUET_IOC_RESIZE, &capacity));
+	fill(buf, sizeof(buf), 23);
+	EXPECT_EQ(sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(sizeof(buf), info_of(self->fd).used);
+	ASSERT_EQ(sizeof(out), read(self->fd, out, sizeof(out)));
+	EXPECT_EQ(0, memcmp(buf, out, sizeof(buf)));
+}
+
 TEST_F(duet, wraparound_keeps_order)
 {
 	static uint8_t in[3 * CAPACITY], out[3 * CAPACITY];
