@@ -110,7 +110,8 @@ done
 # three runs must cover every checker: the cases' (c_build), the probes',
 # and rustc and Clippy, which come with every Rust build.
 cat "$tmp/rust/bugs.tsv" "$tmp/cbuild/bugs.tsv" "$tmp/probes/probes.tsv" 2>/dev/null | awk -F '\t' '$1 == 0 && $3 == "flagged"' >"$tmp/base.flagged"
-for t in $(sed -n 's/^\(C\|RUST\)_TOOLS="\(.*\)"$/\2/p' "$top/scripts/bugs.sh"); do
+all_tools=$(sed -n 's/^\(C\|RUST\)_TOOLS="\(.*\)"$/\2/p' "$top/scripts/bugs.sh")
+for t in $all_tools; do
 	case " $cbuild_tools $probes rustc Clippy " in
 	*" $t "*) ;;
 	*) echo "$t ran on no unchanged module here: name it in a case's c_build, or give it a probe" >>"$tmp/base.flagged" ;;
