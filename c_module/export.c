@@ -20,6 +20,7 @@
 #include <linux/duet_export.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/kmsan-checks.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -95,6 +96,13 @@ struct duet_impl *duet_register(const char *name, struct module *owner,
 	strscpy(impl->name, name);
 	impl->owner = owner;
 	impl->stats = stats;
+	/*
+	 * KMSAN (make bugs' kmsan kernel) learns that a byte is initialised
+	 * from the stores of the code it instruments, and it does not
+	 * instrument Rust: the stats duet_rust writes would stay
+	 * uninitialised to it, and every read of /proc/duet a report.
+	 */
+	kmsan_unpoison_memory(stats, sizeof(*stats));
 
 	guard(mutex)(&duet_registry_lock);
 	list_add_tail(&impl->node, &duet_impls);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# bugs.sh [-c] [-n] [-t TOOLS] [-l c|rust] [N...] - the break-it catalogue
-# (bugs/NN-*/):
+# bugs.sh [-c] [-n] [-t TOOLS | -T | -p] [-l c|rust] [N...] - the break-it
+# catalogue (bugs/NN-*/):
 # each classic module bug, planted in the C and in the Rust module of a
 # scratch copy of the tree (never the work tree), built out of tree
 # against the debug kernel (make M=: only the patched module is rebuilt,
@@ -508,7 +508,11 @@ if [ $# -eq 0 ] && [ "$compile_only" = 0 ]; then
 			mkdir -p "$tmp/none-$f-$lang/files"
 			cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$tmp/none-$f-$lang/files/"
 			case $f in debug) check=leaks ;; kcsan) check=race ;; *) check=conformance ;; esac
+			t0=$(date +%s)
 			boot_check "$tmp/none-$f-$lang" "$lang" "$check" 0 "$f"
+			msg "      the unchanged $lang module on the $f kernel: $(awk -F '\t' -v l="$lang" -v f="$f" \
+				'$1 == 0 && $2 == l && $6 == f && $3 != "flagged" { print ($3 == "silent" ? "quiet" : $3 " by " $4) }' \
+				"$tmp/bugs.tsv") ($(($(date +%s) - t0)) s)"
 		done
 	done
 fi
@@ -518,9 +522,11 @@ for name in $cases; do
 	read_case "$TOP/bugs/$name"
 	for lang in $langs; do
 		step "$i" "$total" "$title ($lang, $(case_flavor) kernel)"
+		t0=$(date +%s)
 		run_case "$name" "$lang"
 		awk -F '\t' -v n=$((1${name%%-*} - 100)) -v l="$lang" '$1 == n && $2 == l {
 			printf "duet:       %s: %s\n", $3 ($4 == "-" ? "" : " by " $4), $5 }' "$tmp/bugs.tsv" >&2
+		msg "      ($(($(date +%s) - t0)) s)"
 	done
 done
 secs=$(($(date +%s) - start))
