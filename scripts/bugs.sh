@@ -335,8 +335,10 @@ first_report() {
 }
 
 # record CASE LANG OUTCOME CHECKER EVIDENCE FLAVOR - one line of bugs.tsv
-# (or of record_file, when it is set).
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"${record_file:-$tmp/bugs.tsv}"; }
+# (or of record_file, when it is set), without the carriage returns of the
+# guest's serial console (Python's universal newlines read them as ends of
+# lines).
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" | tr -d '\r' >>"${record_file:-$tmp/bugs.tsv}"; }
 record_file=''
 
 # record_rejected CASE LANG LOG FLAVOR - record the build's rejection, and
