@@ -219,9 +219,9 @@ run_tools() {
 		! wanted sparse || tool sparse M=/duet/c_module C=2 "CHECK=sh /duet/scripts/sparse.sh" modules
 		! wanted Coccinelle || tool Coccinelle M=/duet/c_module coccicheck MODE=report J=2 SPATCH=/duet/scripts/spatch.sh
 		# (python3 -u: scripts/clang-tools/run-clang-tools.py's workers
-		# write each file's findings to stderr's buffer, and the pool
-		# ends them before that is flushed when stderr is not a
-		# terminal: without -u, findings were lost at random)
+		# write each file's findings to stderr's buffer, never flushed,
+		# and the pool terminates them when it is done: without -u,
+		# findings were lost at random)
 		! wanted clang-analyzer || tool clang-analyzer M=/duet/c_module PYTHON3="python3 -u" clang-analyzer
 		! wanted clang-tidy || tool clang-tidy M=/duet/c_module PYTHON3="python3 -u" clang-tidy
 		if wanted checkpatch; then
@@ -407,8 +407,8 @@ run_case() {
 	else
 		# (the modules to boot are taken before the tools rebuild them)
 		cp "$copy/c_module/duet_c.ko" "$copy/rust_module/duet_rust.ko" "$_run/files/"
-		# The checkers run beside the boot (QEMU takes one core of two),
-		# on the copy, which the boot does not read; what they flag is
+		# The checkers run beside the boot (on the same two cores), on
+		# the copy, which the boot does not read; what they flag is
 		# recorded before what the run caught.
 		if [ "$tools" = 1 ]; then
 			# (-T: this case's own checkers)
